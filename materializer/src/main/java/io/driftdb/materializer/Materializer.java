@@ -1,0 +1,277 @@
+package io.driftdb.materializer;
+
+import io.driftdb.log.EventLog;
+import io.driftdb.log.LogCursor;
+import io.driftdb.log.LogRecord;
+import io.driftdb.schemas.ColumnDef;
+import io.driftdb.schemas.ConstraintDef;
+import io.driftdb.schemas.DdlEvent;
+import io.driftdb.schemas.RowEvent;
+import io.driftdb.schemas.RowOp;
+import io.driftdb.schemas.TransactionCodec;
+import io.driftdb.schemas.TransactionRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies transaction records in SEQ order to the in-memory state: catalog, version chains,
+ * indexes and the SEQ-to-time line. Every read view is "the state at SEQ N" for any applied N,
+ * answered from the version chains without replaying the log. Exactly one thread applies.
+ */
+public final class Materializer {
+  private final Catalog catalog = new Catalog();
+  private final Timeline timeline = new Timeline();
+  private final TransactionCodec codec = new TransactionCodec();
+  private final Object appliedMonitor = new Object();
+  private volatile long appliedSeq = -1;
+  private volatile long rowEventsApplied;
+  private volatile long schemaVersion;
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public Timeline timeline() {
+    return timeline;
+  }
+
+  /** SEQ of the last applied transaction, -1 before the first. */
+  public long appliedSeq() {
+    return appliedSeq;
+  }
+
+  /** Changes whenever DDL is applied; plans and Calcite schemas are cached per version. */
+  public long schemaVersion() {
+    return schemaVersion;
+  }
+
+  public long rowEventsApplied() {
+    return rowEventsApplied;
+  }
+
+  /** Replays every record of {@code log} after the applied SEQ; returns how many were applied. */
+  public long catchUp(EventLog log) {
+    long n = 0;
+    try (LogCursor cursor = log.read(appliedSeq + 1)) {
+      while (cursor.hasNext()) {
+        LogRecord r = cursor.next();
+        apply(r.seq(), r.timestampMs(), codec.decode(r.value()));
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Waits until {@code seq} is applied; false on timeout. */
+  public boolean awaitApplied(long seq, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    synchronized (appliedMonitor) {
+      while (appliedSeq < seq) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        appliedMonitor.wait(left);
+      }
+    }
+    return true;
+  }
+
+  /** Applies one committed transaction. SEQs must arrive in order without gaps. */
+  public void apply(long seq, long timestampMs, TransactionRecord tx) {
+    if (seq <= appliedSeq) {
+      throw new IllegalStateException("SEQ " + seq + " already applied (at " + appliedSeq + ")");
+    }
+    timeline.record(seq, timestampMs);
+    Map<Integer, Long> createdInTx = new HashMap<>();
+    List<Object> events = tx.getEvents();
+    long rowEvents = 0;
+    for (int i = 0; i < events.size(); i++) {
+      Object e = events.get(i);
+      if (e instanceof DdlEvent ddl) {
+        applyDdl(seq, i, ddl, createdInTx);
+        schemaVersion++;
+      } else if (e instanceof RowEvent row) {
+        applyRow(seq, row, createdInTx);
+        rowEvents++;
+      }
+    }
+    rowEventsApplied += rowEvents;
+    synchronized (appliedMonitor) {
+      appliedSeq = seq;
+      appliedMonitor.notifyAll();
+    }
+  }
+
+  /** Table id of a table created by event {@code index} of the transaction at {@code seq}. */
+  public static long assignedTableId(long seq, int index) {
+    return seq * 4096 + index;
+  }
+
+  private TableData tableFor(long tableId, Map<Integer, Long> createdInTx) {
+    long id = tableId < 0 ? createdInTx.getOrDefault((int) (-tableId - 1), Long.MIN_VALUE) : tableId;
+    TableData t = catalog.table(id);
+    if (t == null) {
+      throw new IllegalStateException("log refers to unknown table id " + tableId);
+    }
+    return t;
+  }
+
+  private void applyDdl(long seq, int index, DdlEvent ddl, Map<Integer, Long> createdInTx) {
+    switch (ddl.getKind()) {
+      case CREATE_TABLE -> {
+        long id = ddl.getTableId() >= 0 ? ddl.getTableId() : assignedTableId(seq, index);
+        createdInTx.put(index, id);
+        List<ColumnInfo> cols = new ArrayList<>();
+        int next = 0;
+        for (ColumnDef c : ddl.getColumns()) {
+          cols.add(column(c));
+          next = Math.max(next, c.getId() + 1);
+        }
+        List<IndexInfo> idx = new ArrayList<>();
+        TableSchema schema = new TableSchema(id, ddl.getTableName().toLowerCase(), List.copyOf(cols),
+            List.copyOf(ddl.getPrimaryKey()), ddl.getDocumentTable(), idx, List.copyOf(ddl.getConstraints()),
+            Map.copyOf(ddl.getProperties()), next);
+        catalog.addTable(new TableData(seq, schema), schema.name(), seq);
+      }
+      case DROP_TABLE -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        t.drop(seq);
+        catalog.unbind(t.tableId(), seq);
+      }
+      case RENAME_TABLE -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        t.changeSchema(seq, t.latestSchema().withName(ddl.getNewName().toLowerCase()));
+        catalog.rebind(t.tableId(), ddl.getNewName(), seq);
+      }
+      case ADD_COLUMN -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<ColumnInfo> cols = new ArrayList<>(s.columns());
+        int next = s.nextColumnId();
+        for (ColumnDef c : ddl.getColumns()) {
+          cols.add(column(c));
+          next = Math.max(next, c.getId() + 1);
+        }
+        t.changeSchema(seq, s.withColumns(cols, next));
+      }
+      case DROP_COLUMN -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<ColumnInfo> cols = new ArrayList<>(s.columns());
+        cols.removeIf(c -> c.id() == ddl.getColumnId());
+        t.changeSchema(seq, s.withColumns(cols, s.nextColumnId()));
+      }
+      case RENAME_COLUMN -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<ColumnInfo> cols = new ArrayList<>();
+        for (ColumnInfo c : s.columns()) {
+          cols.add(c.id() == ddl.getColumnId() ? c.withName(ddl.getNewName().toLowerCase()) : c);
+        }
+        t.changeSchema(seq, s.withColumns(cols, s.nextColumnId()));
+      }
+      case CREATE_INDEX -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        IndexInfo info = new IndexInfo(ddl.getIndex().getName().toLowerCase(), List.copyOf(ddl.getIndex().getColumns()),
+            ddl.getIndex().getUnique());
+        List<IndexInfo> idx = new ArrayList<>(s.indexes());
+        idx.add(info);
+        t.changeSchema(seq, s.withIndexes(idx));
+        t.addIndex(info);
+      }
+      case DROP_INDEX -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<IndexInfo> idx = new ArrayList<>(s.indexes());
+        idx.removeIf(i -> i.name().equalsIgnoreCase(ddl.getNewName()));
+        t.changeSchema(seq, s.withIndexes(idx));
+        t.dropIndex(ddl.getNewName());
+      }
+      case SET_OPTIONS -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        Map<String, String> opts = new HashMap<>(s.options());
+        opts.putAll(ddl.getProperties());
+        t.changeSchema(seq, s.withOptions(opts));
+      }
+      case ADD_CONSTRAINT -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<ConstraintDef> cons = new ArrayList<>(s.constraints());
+        cons.addAll(ddl.getConstraints());
+        t.changeSchema(seq, s.withConstraints(cons));
+      }
+      case DROP_CONSTRAINT -> {
+        TableData t = tableFor(ddl.getTableId(), createdInTx);
+        TableSchema s = t.latestSchema();
+        List<ConstraintDef> cons = new ArrayList<>(s.constraints());
+        cons.removeIf(c -> c.getName().equalsIgnoreCase(ddl.getNewName()));
+        t.changeSchema(seq, s.withConstraints(cons));
+      }
+      case CREATE_USER, ALTER_USER -> {
+        Map<String, String> props = new HashMap<>();
+        Map<String, String> old = catalog.user(ddl.getTableName());
+        if (old != null) {
+          props.putAll(old);
+        }
+        props.putAll(ddl.getProperties());
+        catalog.putUser(ddl.getTableName(), props);
+      }
+      case DROP_USER -> catalog.dropUser(ddl.getTableName());
+      default -> throw new IllegalStateException("unknown DDL kind " + ddl.getKind());
+    }
+  }
+
+  private static ColumnInfo column(ColumnDef c) {
+    return new ColumnInfo(c.getId(), c.getName().toLowerCase(), ColumnType.parse(c.getSqlType()), c.getNullable(),
+        c.getDefaultExpr());
+  }
+
+  private void applyRow(long seq, RowEvent ev, Map<Integer, Long> createdInTx) {
+    TableData t = tableFor(ev.getTableId(), createdInTx);
+    TableSchema schema = t.latestSchema();
+    if (ev.getOp() == RowOp.DELETE) {
+      t.write(seq, keyFromLog(schema, ev.getKey()), null, VersionChain.DELETE);
+      return;
+    }
+    List<Object> image = ev.getRow();
+    Object[] row = new Object[Math.max(schema.rowWidth(), image.size())];
+    for (int id = 0; id < image.size(); id++) {
+      ColumnInfo c = schema.columnById(id);
+      Object v = image.get(id);
+      row[id] = c == null || v == null ? null : c.type().fromLog(v);
+    }
+    RowKey key;
+    if (schema.hasPrimaryKey()) {
+      Object[] k = new Object[schema.primaryKey().size()];
+      for (int i = 0; i < k.length; i++) {
+        k[i] = row[schema.primaryKey().get(i)];
+      }
+      key = new RowKey(k);
+    } else {
+      key = keyFromLog(schema, ev.getKey());
+    }
+    t.write(seq, key, row, ev.getOp() == RowOp.INSERT ? VersionChain.INSERT : VersionChain.UPDATE);
+  }
+
+  /** Key values from a log event: primary-key column values, or the hidden row id of a key-less table. */
+  private static RowKey keyFromLog(TableSchema schema, List<Object> key) {
+    if (key == null) {
+      throw new IllegalStateException("row event without key for table " + schema.name());
+    }
+    Object[] k = new Object[key.size()];
+    for (int i = 0; i < k.length; i++) {
+      if (schema.hasPrimaryKey()) {
+        ColumnInfo c = schema.columnById(schema.primaryKey().get(i));
+        k[i] = c.type().fromLog(key.get(i));
+      } else {
+        k[i] = ((Number) key.get(i)).longValue();
+      }
+    }
+    return new RowKey(k);
+  }
+}

@@ -1,0 +1,139 @@
+package io.driftdb.materializer;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One table incarnation (a CREATE TABLE until its DROP): its schema history and, per primary
+ * key, the chain of row versions, plus secondary indexes. The materializer thread is the only
+ * writer; readers read at a SEQ they choose and never see versions after it.
+ */
+public final class TableData {
+  private final long tableId;
+  private final long createdSeq;
+  private volatile long droppedSeq = Long.MAX_VALUE;
+  private volatile List<SchemaVersion> schemas;
+  private final ConcurrentSkipListMap<RowKey, VersionChain> rows = new ConcurrentSkipListMap<>();
+  private final Map<String, SecondaryIndex> indexes = new ConcurrentHashMap<>();
+
+  /** The schema in force from {@code seq} on. */
+  public record SchemaVersion(long seq, TableSchema schema) {}
+
+  TableData(long createdSeq, TableSchema schema) {
+    this.tableId = schema.tableId();
+    this.createdSeq = createdSeq;
+    this.schemas = List.of(new SchemaVersion(createdSeq, schema));
+  }
+
+  public long tableId() {
+    return tableId;
+  }
+
+  public long createdSeq() {
+    return createdSeq;
+  }
+
+  /** SEQ of the DROP TABLE, or Long.MAX_VALUE while the table exists. */
+  public long droppedSeq() {
+    return droppedSeq;
+  }
+
+  public boolean existsAt(long seq) {
+    return seq >= createdSeq && seq < droppedSeq;
+  }
+
+  public TableSchema latestSchema() {
+    List<SchemaVersion> s = schemas;
+    return s.get(s.size() - 1).schema();
+  }
+
+  /** Schema in force at {@code seq} (the first one for earlier SEQs). */
+  public TableSchema schemaAt(long seq) {
+    List<SchemaVersion> s = schemas;
+    TableSchema found = s.get(0).schema();
+    for (SchemaVersion v : s) {
+      if (v.seq() <= seq) {
+        found = v.schema();
+      }
+    }
+    return found;
+  }
+
+  public List<SchemaVersion> schemaHistory() {
+    return schemas;
+  }
+
+  public NavigableMap<RowKey, VersionChain> rows() {
+    return rows;
+  }
+
+  public SecondaryIndex index(String name) {
+    return indexes.get(name.toLowerCase());
+  }
+
+  public Collection<SecondaryIndex> indexes() {
+    return indexes.values();
+  }
+
+  /** The row image visible at {@code seq}, or null. */
+  public Object[] rowAt(RowKey key, long seq) {
+    if (!existsAt(seq)) {
+      return null;
+    }
+    VersionChain chain = rows.get(key);
+    return chain == null ? null : chain.rowAt(seq);
+  }
+
+  /** SEQ of the last write to {@code key}, or -1 (optimistic validation uses it). */
+  public long lastWriteSeq(RowKey key) {
+    VersionChain chain = rows.get(key);
+    return chain == null ? -1 : chain.lastSeq();
+  }
+
+  // ---- writer side (materializer thread only) ----
+
+  void changeSchema(long seq, TableSchema schema) {
+    List<SchemaVersion> next = new ArrayList<>(schemas);
+    next.add(new SchemaVersion(seq, schema));
+    schemas = List.copyOf(next);
+  }
+
+  void drop(long seq) {
+    droppedSeq = seq;
+  }
+
+  void write(long seq, RowKey key, Object[] row, byte op) {
+    VersionChain chain = rows.computeIfAbsent(key, k -> new VersionChain());
+    if (op == VersionChain.DELETE) {
+      Object[] last = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
+      chain.append(seq, last, op);
+      return;
+    }
+    chain.append(seq, row, op);
+    for (SecondaryIndex idx : indexes.values()) {
+      idx.add(key, row);
+    }
+  }
+
+  void addIndex(IndexInfo info) {
+    SecondaryIndex idx = new SecondaryIndex(info);
+    for (Map.Entry<RowKey, VersionChain> e : rows.entrySet()) {
+      VersionChain c = e.getValue();
+      for (int i = 0; i < c.size(); i++) {
+        if (c.opAt(i) != VersionChain.DELETE) {
+          idx.add(e.getKey(), c.rowAtIndex(i));
+        }
+      }
+    }
+    indexes.put(info.name().toLowerCase(), idx);
+  }
+
+  void dropIndex(String name) {
+    indexes.remove(name.toLowerCase());
+  }
+}

@@ -1,0 +1,517 @@
+package io.driftdb.sql.engine;
+
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.ColumnType;
+import io.driftdb.materializer.IndexInfo;
+import io.driftdb.materializer.Materializer;
+import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.schemas.ColumnDef;
+import io.driftdb.schemas.DdlEvent;
+import io.driftdb.schemas.DdlKind;
+import io.driftdb.schemas.IndexDef;
+import io.driftdb.schemas.Schemas;
+import io.driftdb.sql.Column;
+import io.driftdb.sql.PgType;
+import io.driftdb.sql.QueryResult;
+import io.driftdb.sql.SqlError;
+import io.driftdb.sql.ddl.Command;
+import io.driftdb.sql.exec.Values;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Executes the statements the engine parses itself: DDL (as log records), transaction
+ * control, SET/SHOW, users. DDL runs as its own transaction; inside a transaction block it is
+ * refused (transactional DDL is not built yet).
+ */
+final class CommandExecutor {
+  private final DriftEngine engine;
+  private final DriftSession session;
+
+  CommandExecutor(DriftEngine engine, DriftSession session) {
+    this.engine = engine;
+    this.session = session;
+  }
+
+  private Materializer mat() {
+    return engine.materializer();
+  }
+
+  QueryResult run(Command c) {
+      if (c instanceof Command.Begin b) {
+        return begin(b);
+      }
+      if (c instanceof Command.Commit x) {
+        return commit();
+      }
+      if (c instanceof Command.Rollback x) {
+        return rollback();
+      }
+      if (c instanceof Command.Savepoint s) {
+        return savepoint(s.name());
+      }
+      if (c instanceof Command.RollbackTo r) {
+        return rollbackTo(r.name());
+      }
+      if (c instanceof Command.Release r) {
+        return release(r.name());
+      }
+      if (c instanceof Command.SetVar s) {
+        return set(s.name(), s.value());
+      }
+      if (c instanceof Command.ShowVar s) {
+        return show(s.name());
+      }
+      if (c instanceof Command.ResetVar r) {
+        return new QueryResult("RESET", null, List.of(), session.settings().reset(r.name()));
+      }
+      if (c instanceof Command.NoOp n) {
+        return QueryResult.command(n.tag());
+      }
+      if (c instanceof Command.DocumentInsert d) {
+        return session.write((seq, out) -> newDml().documentInsert(d.table().toLowerCase(), d.json(), seq, out));
+      }
+      if (c instanceof Command.Checkpoint x) {
+        throw notYet("CHECKPOINT");
+      }
+      if (c instanceof Command.Vacuum x) {
+        throw notYet("VACUUM");
+      }
+      return ddl(c);
+
+  }
+
+  private DmlExecutor newDml() {
+    return new DmlExecutor(engine, session);
+  }
+
+  private static SqlError notYet(String what) {
+    return new SqlError(SqlError.FEATURE_NOT_SUPPORTED, what + " is not implemented yet (see STATUS.md)");
+  }
+
+  // ---- transactions ----
+
+  private QueryResult begin(Command.Begin b) {
+    if (session.tx() == null) {
+      session.beginBlock(b.isolation(), b.readOnly());
+    }
+    return QueryResult.command("BEGIN");
+  }
+
+  private QueryResult commit() {
+    DriftSession.Transaction tx = session.tx();
+    if (tx == null) {
+      return QueryResult.command("COMMIT");
+    }
+    if (session.isFailed()) {
+      session.endBlock();
+      session.listener().aborted();
+      return QueryResult.command("ROLLBACK");
+    }
+    try {
+      session.commitWrites(tx.startSeq, tx.writes);
+    } catch (SqlError e) {
+      session.endBlock();
+      session.listener().aborted();
+      throw e;
+    }
+    session.endBlock();
+    return QueryResult.command("COMMIT");
+  }
+
+  private QueryResult rollback() {
+    if (session.tx() != null) {
+      session.listener().aborted();
+    }
+    session.endBlock();
+    return QueryResult.command("ROLLBACK");
+  }
+
+  private DriftSession.Transaction requireBlock(String what) {
+    DriftSession.Transaction tx = session.tx();
+    if (tx == null) {
+      throw new SqlError(SqlError.NO_ACTIVE_TRANSACTION, what + " can only be used in transaction blocks");
+    }
+    return tx;
+  }
+
+  private QueryResult savepoint(String name) {
+    DriftSession.Transaction tx = requireBlock("SAVEPOINT");
+    tx.savepoints.remove(name);
+    tx.savepoints.put(name, tx.writes.copy());
+    return QueryResult.command("SAVEPOINT");
+  }
+
+  private QueryResult rollbackTo(String name) {
+    DriftSession.Transaction tx = requireBlock("ROLLBACK TO SAVEPOINT");
+    WriteSet saved = tx.savepoints.get(name);
+    if (saved == null) {
+      throw new SqlError("3B001", "savepoint \"" + name + "\" does not exist");
+    }
+    dropAfter(tx, name);
+    tx.writes = saved.copy();
+    clearFailed();
+    return QueryResult.command("ROLLBACK");
+  }
+
+  private void clearFailed() {
+    session.clearFailed();
+  }
+
+  private static void dropAfter(DriftSession.Transaction tx, String name) {
+    boolean after = false;
+    for (var it = tx.savepoints.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (after) {
+        it.remove();
+      }
+      if (e.getKey().equals(name)) {
+        after = true;
+      }
+    }
+  }
+
+  private QueryResult release(String name) {
+    DriftSession.Transaction tx = requireBlock("RELEASE SAVEPOINT");
+    if (!tx.savepoints.containsKey(name)) {
+      throw new SqlError("3B001", "savepoint \"" + name + "\" does not exist");
+    }
+    dropAfter(tx, name);
+    tx.savepoints.remove(name);
+    return QueryResult.command("RELEASE");
+  }
+
+  // ---- settings ----
+
+  private QueryResult set(String name, String value) {
+    String key = name.toLowerCase(Locale.ROOT);
+    if (key.equals("transaction_isolation") && session.tx() != null) {
+      return QueryResult.command("SET");
+    }
+    if (key.equals("driftdb.read_after")) {
+      long seq;
+      try {
+        seq = Long.parseLong(value.replace("'", "").trim());
+      } catch (NumberFormatException e) {
+        throw new SqlError(SqlError.INVALID_PARAMETER_VALUE, "driftdb.read_after needs a SEQ, got " + value);
+      }
+      try {
+        if (!mat().awaitApplied(seq, 30_000)) {
+          throw new SqlError("57014", "timed out waiting for SEQ " + seq + " (applied: " + mat().appliedSeq() + ")");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SqlError(SqlError.QUERY_CANCELED, "interrupted");
+      }
+    }
+    return new QueryResult("SET", null, List.of(), session.settings().set(key, value));
+  }
+
+  private QueryResult show(String name) {
+    if (name.equalsIgnoreCase("all")) {
+      List<Object[]> rows = new ArrayList<>();
+      session.settings().all().forEach((k, v) -> rows.add(new Object[] {k, v, ""}));
+      return QueryResult.rows("SHOW", List.of(new Column("name", PgType.TEXT), new Column("setting", PgType.TEXT),
+          new Column("description", PgType.TEXT)), rows);
+    }
+    String v = session.settings().get(name);
+    if (v == null) {
+      throw new SqlError(SqlError.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+    }
+    return new QueryResult("SHOW", List.of(new Column(name.toLowerCase(Locale.ROOT), PgType.TEXT)),
+        List.<Object[]>of(new Object[] {v}), Map.of());
+  }
+
+  // ---- DDL ----
+
+  private QueryResult ddl(Command c) {
+    if (session.tx() != null) {
+      throw new SqlError(SqlError.ACTIVE_TRANSACTION, "DDL cannot run inside a transaction block yet; run it on its own");
+    }
+    return session.write((seq, out) -> ddlBody(c, seq, out));
+  }
+
+  private TableData table(String name, long seq) {
+    return mat().catalog().resolve(name.toLowerCase(), seq)
+        .orElseThrow(() -> new SqlError(SqlError.UNDEFINED_TABLE, "relation \"" + name.toLowerCase() + "\" does not exist"));
+  }
+
+  private QueryResult ddlBody(Command c, long seq, WriteSet out) {
+      if (c instanceof Command.CreateTable ct) {
+        return createTable(ct, seq, out);
+      }
+      if (c instanceof Command.DropTable dt) {
+        for (String n : dt.names()) {
+          var t = mat().catalog().resolve(n.toLowerCase(), seq);
+          if (t.isEmpty()) {
+            if (dt.ifExists()) {
+              continue;
+            }
+            throw new SqlError(SqlError.UNDEFINED_TABLE, "table \"" + n.toLowerCase() + "\" does not exist");
+          }
+          out.addDdl(Schemas.ddl(DdlKind.DROP_TABLE).setTableId(t.get().tableId()).setTableName(n.toLowerCase()).build());
+        }
+        return QueryResult.command("DROP TABLE");
+      }
+      if (c instanceof Command.AddColumn ac) {
+        return addColumn(ac, seq, out);
+      }
+      if (c instanceof Command.DropColumn dc) {
+        TableData t = table(dc.table(), seq);
+        TableSchema s = t.latestSchema();
+        var col = s.column(dc.column());
+        if (col.isEmpty()) {
+          if (dc.ifExists()) {
+            return QueryResult.command("ALTER TABLE");
+          }
+          throw new SqlError(SqlError.UNDEFINED_COLUMN, "column \"" + dc.column() + "\" of relation \"" + s.name()
+              + "\" does not exist");
+        }
+        if (s.primaryKey().contains(col.get().id())) {
+          throw new SqlError("2BP01", "cannot drop column \"" + col.get().name() + "\": it is part of the primary key");
+        }
+        for (IndexInfo idx : s.indexes()) {
+          if (idx.columnIds().contains(col.get().id())) {
+            out.addDdl(Schemas.ddl(DdlKind.DROP_INDEX).setTableId(t.tableId()).setTableName(s.name()).setNewName(idx.name()).build());
+          }
+        }
+        out.addDdl(Schemas.ddl(DdlKind.DROP_COLUMN).setTableId(t.tableId()).setTableName(s.name())
+            .setColumnId(col.get().id()).build());
+        return QueryResult.command("ALTER TABLE");
+      }
+      if (c instanceof Command.RenameColumn rc) {
+        TableData t = table(rc.table(), seq);
+        TableSchema s = t.latestSchema();
+        ColumnInfo col = s.column(rc.from()).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_COLUMN,
+            "column \"" + rc.from() + "\" does not exist"));
+        if (s.column(rc.to()).isPresent()) {
+          throw new SqlError(SqlError.DUPLICATE_COLUMN, "column \"" + rc.to() + "\" of relation \"" + s.name() + "\" already exists");
+        }
+        out.addDdl(Schemas.ddl(DdlKind.RENAME_COLUMN).setTableId(t.tableId()).setTableName(s.name())
+            .setColumnId(col.id()).setNewName(rc.to().toLowerCase()).build());
+        return QueryResult.command("ALTER TABLE");
+      }
+      if (c instanceof Command.RenameTable rt) {
+        TableData t = table(rt.table(), seq);
+        if (mat().catalog().resolve(rt.to(), seq).isPresent()) {
+          throw new SqlError(SqlError.DUPLICATE_TABLE, "relation \"" + rt.to() + "\" already exists");
+        }
+        out.addDdl(Schemas.ddl(DdlKind.RENAME_TABLE).setTableId(t.tableId()).setTableName(rt.table().toLowerCase())
+            .setNewName(rt.to().toLowerCase()).build());
+        return QueryResult.command("ALTER TABLE");
+      }
+      if (c instanceof Command.SetTableOptions so) {
+        throw notYet("ALTER TABLE ... SET (history_retention)");
+      }
+      if (c instanceof Command.CreateIndex ci) {
+        return createIndex(ci, seq, out);
+      }
+      if (c instanceof Command.DropIndex di) {
+        for (TableData t : mat().catalog().tablesAt(seq).values()) {
+          for (IndexInfo idx : t.latestSchema().indexes()) {
+            if (idx.name().equalsIgnoreCase(di.name())) {
+              out.addDdl(Schemas.ddl(DdlKind.DROP_INDEX).setTableId(t.tableId()).setTableName(t.latestSchema().name())
+                  .setNewName(idx.name()).build());
+              return QueryResult.command("DROP INDEX");
+            }
+          }
+        }
+        if (di.ifExists()) {
+          return QueryResult.command("DROP INDEX");
+        }
+        throw new SqlError(SqlError.UNDEFINED_OBJECT, "index \"" + di.name() + "\" does not exist");
+      }
+      if (c instanceof Command.CreateUser cu) {
+        if (mat().catalog().user(cu.name()) != null) {
+          throw new SqlError("42710", "role \"" + cu.name() + "\" already exists");
+        }
+        Map<String, String> props = cu.password() == null ? Map.of(UserCredentials.SUPERUSER, Boolean.toString(cu.superuser()))
+            : UserCredentials.derive(cu.name(), cu.password(), cu.superuser());
+        out.addDdl(Schemas.ddl(DdlKind.CREATE_USER).setTableName(cu.name()).setProperties(props).build());
+        return QueryResult.command("CREATE ROLE");
+      }
+      if (c instanceof Command.AlterUser au) {
+        Map<String, String> old = mat().catalog().user(au.name());
+        if (old == null) {
+          throw new SqlError(SqlError.UNDEFINED_OBJECT, "role \"" + au.name() + "\" does not exist");
+        }
+        if (au.password() != null) {
+          boolean su = Boolean.parseBoolean(old.getOrDefault(UserCredentials.SUPERUSER, "false"));
+          out.addDdl(Schemas.ddl(DdlKind.ALTER_USER).setTableName(au.name())
+              .setProperties(UserCredentials.derive(au.name(), au.password(), su)).build());
+        }
+        return QueryResult.command("ALTER ROLE");
+      }
+      if (c instanceof Command.DropUser du) {
+        if (mat().catalog().user(du.name()) == null) {
+          if (du.ifExists()) {
+            return QueryResult.command("DROP ROLE");
+          }
+          throw new SqlError(SqlError.UNDEFINED_OBJECT, "role \"" + du.name() + "\" does not exist");
+        }
+        out.addDdl(Schemas.ddl(DdlKind.DROP_USER).setTableName(du.name()).build());
+        return QueryResult.command("DROP ROLE");
+      }
+      throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, "unsupported statement");
+
+  }
+
+  private ColumnDef columnDef(int id, Command.ColumnSpec spec, boolean forceNotNull) {
+    ColumnType type;
+    try {
+      type = ColumnType.parse(spec.type());
+    } catch (IllegalArgumentException e) {
+      throw new SqlError(SqlError.UNDEFINED_OBJECT, e.getMessage());
+    }
+    if (spec.unique() || spec.checkExpr() != null || spec.references() != null) {
+      throw notYet("UNIQUE, CHECK and FOREIGN KEY constraints are");
+    }
+    if (spec.defaultExpr() != null) {
+      // Validate now so that a bad default fails at CREATE time, not at the first INSERT.
+      Object v = newDml().evalDefault(spec.defaultExpr(), mat().appliedSeq());
+      Values.toColumn(v, new ColumnInfo(id, spec.name(), type, true, null));
+    }
+    return Schemas.column(id, spec.name().toLowerCase(), type.sqlName())
+        .setNullable(!(spec.notNull() || forceNotNull)).setDefaultExpr(spec.defaultExpr()).build();
+  }
+
+  private QueryResult createTable(Command.CreateTable ct, long seq, WriteSet out) {
+    String name = ct.name().toLowerCase();
+    if (mat().catalog().resolve(name, seq).isPresent()) {
+      if (ct.ifNotExists()) {
+        return QueryResult.command("CREATE TABLE");
+      }
+      throw new SqlError(SqlError.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+    }
+    if (!ct.uniques().isEmpty() || !ct.checks().isEmpty() || !ct.foreignKeys().isEmpty()) {
+      throw notYet("UNIQUE, CHECK and FOREIGN KEY constraints are");
+    }
+    List<ColumnDef> cols = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    List<String> pkNames = ct.primaryKey().stream().map(s -> s.toLowerCase()).toList();
+    if (ct.documentTable()) {
+      for (String pk : pkNames) {
+        names.add(pk);
+        cols.add(Schemas.column(cols.size(), pk, "TEXT").setNullable(false).build());
+      }
+      for (List<String> idx : ct.indexes()) {
+        for (String c : idx) {
+          if (names.add(c.toLowerCase())) {
+            cols.add(Schemas.column(cols.size(), c.toLowerCase(), "TEXT").setNullable(true).build());
+          }
+        }
+      }
+    } else {
+      for (Command.ColumnSpec spec : ct.columns()) {
+        if (!names.add(spec.name().toLowerCase())) {
+          throw new SqlError(SqlError.DUPLICATE_COLUMN, "column \"" + spec.name() + "\" specified more than once");
+        }
+        cols.add(columnDef(cols.size(), spec, pkNames.contains(spec.name().toLowerCase())));
+      }
+    }
+    List<Integer> pk = new ArrayList<>();
+    for (String p : pkNames) {
+      int id = -1;
+      for (ColumnDef d : cols) {
+        if (d.getName().equals(p)) {
+          id = d.getId();
+        }
+      }
+      if (id < 0) {
+        throw new SqlError(SqlError.UNDEFINED_COLUMN, "column \"" + p + "\" named in key does not exist");
+      }
+      pk.add(id);
+    }
+    DdlEvent create = Schemas.ddl(DdlKind.CREATE_TABLE).setTableId(-1).setTableName(name).setColumns(cols)
+        .setPrimaryKey(pk).setDocumentTable(ct.documentTable()).build();
+    int createIndex = out.ddl().size();
+    out.addDdl(create);
+    for (List<String> idx : ct.indexes()) {
+      List<Integer> ids = new ArrayList<>();
+      for (String c : idx) {
+        for (ColumnDef d : cols) {
+          if (d.getName().equals(c.toLowerCase())) {
+            ids.add(d.getId());
+          }
+        }
+      }
+      out.addDdl(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(-(createIndex + 1)).setTableName(name)
+          .setIndex(IndexDef.newBuilder().setName(name + "_" + String.join("_", idx).toLowerCase() + "_idx")
+              .setColumns(ids).setUnique(false).build()).build());
+    }
+    return QueryResult.command("CREATE TABLE");
+  }
+
+  private QueryResult addColumn(Command.AddColumn ac, long seq, WriteSet out) {
+    TableData t = table(ac.table(), seq);
+    TableSchema s = t.latestSchema();
+    if (s.column(ac.column().name()).isPresent()) {
+      if (ac.ifNotExists()) {
+        return QueryResult.command("ALTER TABLE");
+      }
+      throw new SqlError(SqlError.DUPLICATE_COLUMN, "column \"" + ac.column().name() + "\" of relation \"" + s.name()
+          + "\" already exists");
+    }
+    if (ac.column().primaryKey()) {
+      throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, "cannot add a primary key column to an existing table");
+    }
+    int id = s.nextColumnId();
+    ColumnDef def = columnDef(id, ac.column(), false);
+    ColumnInfo info = new ColumnInfo(id, def.getName(), ColumnType.parse(def.getSqlType()), def.getNullable(),
+        def.getDefaultExpr());
+    out.addDdl(Schemas.ddl(DdlKind.ADD_COLUMN).setTableId(t.tableId()).setTableName(s.name()).setColumns(List.of(def)).build());
+    // Existing rows get the default (PostgreSQL semantics), written as new versions in this same transaction.
+    Object fill = def.getDefaultExpr() == null ? null : Values.toColumn(newDml().evalDefault(def.getDefaultExpr(), seq), info);
+    boolean any = false;
+    for (var e : t.rows().entrySet()) {
+      Object[] row = e.getValue().rowAt(seq);
+      if (row == null) {
+        continue;
+      }
+      any = true;
+      if (fill != null) {
+        Object[] next = java.util.Arrays.copyOf(row, Math.max(row.length, id + 1));
+        next[id] = fill;
+        out.put(t.tableId(), e.getKey(), next, false);
+      }
+    }
+    if (!def.getNullable() && fill == null && any) {
+      throw new SqlError(SqlError.NOT_NULL_VIOLATION, "column \"" + def.getName() + "\" of relation \"" + s.name()
+          + "\" contains null values");
+    }
+    return QueryResult.command("ALTER TABLE");
+  }
+
+  private QueryResult createIndex(Command.CreateIndex ci, long seq, WriteSet out) {
+    if (ci.unique()) {
+      throw notYet("UNIQUE indexes are");
+    }
+    TableData t = table(ci.table(), seq);
+    TableSchema s = t.latestSchema();
+    List<Integer> ids = new ArrayList<>();
+    for (String c : ci.columns()) {
+      ids.add(s.column(c).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_COLUMN, "column \"" + c + "\" does not exist"))
+          .id());
+    }
+    String name = ci.name() != null ? ci.name().toLowerCase()
+        : s.name() + "_" + String.join("_", ci.columns()).toLowerCase() + "_idx";
+    for (TableData other : mat().catalog().tablesAt(seq).values()) {
+      for (IndexInfo idx : other.latestSchema().indexes()) {
+        if (idx.name().equals(name)) {
+          if (ci.ifNotExists()) {
+            return QueryResult.command("CREATE INDEX");
+          }
+          throw new SqlError(SqlError.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+        }
+      }
+    }
+    out.addDdl(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t.tableId()).setTableName(s.name())
+        .setIndex(IndexDef.newBuilder().setName(name).setColumns(ids).setUnique(false).build()).build());
+    return QueryResult.command("CREATE INDEX");
+  }
+}

@@ -1,0 +1,285 @@
+package io.driftdb.sql.engine;
+
+import io.driftdb.log.Appended;
+import io.driftdb.log.EventLog;
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.Materializer;
+import io.driftdb.materializer.RowKey;
+import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.schemas.DdlEvent;
+import io.driftdb.schemas.DdlKind;
+import io.driftdb.schemas.RowEvent;
+import io.driftdb.schemas.RowOp;
+import io.driftdb.schemas.Schemas;
+import io.driftdb.schemas.TransactionCodec;
+import io.driftdb.schemas.TransactionRecord;
+import io.driftdb.sql.EngineListener;
+import io.driftdb.sql.SqlError;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The sequencer. COMMIT validates a transaction against everything committed or in flight
+ * (first committer wins on a written key: 40001), turns it into one log record, appends it,
+ * and returns only after the record is durable and applied, so the committer reads its own
+ * write. Records are applied to the materializer strictly in log order by whichever thread
+ * finds the oldest in-flight record durable.
+ */
+public final class CommitPipeline {
+  private final EventLog log;
+  private final Materializer materializer;
+  private final EngineListener listener;
+  private final TransactionCodec codec = new TransactionCodec();
+  private final Object lock = new Object();
+  private final Object applyLock = new Object();
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final Map<Long, Set<RowKey>> pendingKeys = new HashMap<>();
+  private final Set<String> pendingTables = new HashSet<>();
+
+  private record InFlight(TransactionRecord record, CompletableFuture<Appended> future,
+                          Map<Long, Set<RowKey>> keys, Set<String> tables) {}
+
+  public CommitPipeline(EventLog log, Materializer materializer, EngineListener listener) {
+    this.log = log;
+    this.materializer = materializer;
+    this.listener = listener;
+  }
+
+  /** Commits; returns the SEQ. Throws SqlError 40001 on a conflict, 23505 on a duplicate key. */
+  public long commit(CommitRequest req) {
+    InFlight f;
+    synchronized (lock) {
+      if (!log.isWritable()) {
+        throw new SqlError(SqlError.IO_ERROR, "the log is not writable; the database is read-only until restarted");
+      }
+      Map<Long, Set<RowKey>> keys = validate(req);
+      Set<String> tables = ddlTables(req.writes());
+      TransactionRecord record = build(req);
+      byte[] bytes = codec.encode(record);
+      f = new InFlight(record, log.append(null, bytes, List.of()), keys, tables);
+      inFlight.add(f);
+      keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
+      pendingTables.addAll(tables);
+    }
+    f.future().whenComplete((a, e) -> drain());
+    Appended appended;
+    try {
+      appended = f.future().join();
+    } catch (CompletionException e) {
+      throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + e.getCause().getMessage(), e);
+    }
+    drain();
+    try {
+      while (!materializer.awaitApplied(appended.seq(), 1000)) {
+        drain();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SqlError(SqlError.QUERY_CANCELED, "interrupted while waiting for commit to apply");
+    }
+    listener.committed();
+    return appended.seq();
+  }
+
+  /** Applies every durable record at the head of the in-flight queue, in order. */
+  private void drain() {
+    synchronized (applyLock) {
+      while (true) {
+        InFlight head;
+        synchronized (lock) {
+          head = inFlight.peek();
+          if (head == null || !head.future().isDone()) {
+            return;
+          }
+          inFlight.poll();
+        }
+        try {
+          if (!head.future().isCompletedExceptionally()) {
+            Appended a = head.future().join();
+            materializer.apply(a.seq(), a.timestampMs(), head.record());
+          }
+        } finally {
+          synchronized (lock) {
+            head.keys().forEach((t, ks) -> {
+              Set<RowKey> s = pendingKeys.get(t);
+              if (s != null) {
+                s.removeAll(ks);
+              }
+            });
+            pendingTables.removeAll(head.tables());
+          }
+        }
+      }
+    }
+  }
+
+  private static Set<String> ddlTables(WriteSet w) {
+    Set<String> out = new HashSet<>();
+    for (DdlEvent d : w.ddl()) {
+      if (d.getKind() != DdlKind.CREATE_USER && d.getKind() != DdlKind.ALTER_USER && d.getKind() != DdlKind.DROP_USER) {
+        out.add(d.getTableName().toLowerCase());
+      }
+    }
+    return out;
+  }
+
+  /** Snapshot-isolation validation in log order; returns the keys written. Caller holds the lock. */
+  private Map<Long, Set<RowKey>> validate(CommitRequest req) {
+    long head = materializer.appliedSeq();
+    WriteSet w = req.writes();
+    for (DdlEvent d : w.ddl()) {
+      String name = d.getTableName().toLowerCase();
+      if (d.getKind() == DdlKind.CREATE_USER || d.getKind() == DdlKind.ALTER_USER || d.getKind() == DdlKind.DROP_USER) {
+        continue;
+      }
+      if (pendingTables.contains(name)) {
+        throw conflict("concurrent schema change of \"" + name + "\"");
+      }
+      if (d.getKind() == DdlKind.CREATE_TABLE) {
+        if (materializer.catalog().resolve(name, head).isPresent()) {
+          throw new SqlError(SqlError.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+        }
+      } else if (d.getTableId() >= 0) {
+        TableData t = materializer.catalog().table(d.getTableId());
+        if (t == null || !t.existsAt(head) || lastDdlSeq(t) > req.startSeq()) {
+          throw conflict("table \"" + name + "\" was changed by a concurrent transaction");
+        }
+      }
+    }
+    Map<Long, Set<RowKey>> keys = new HashMap<>();
+    for (var e : w.rows().entrySet()) {
+      long tableId = e.getKey();
+      TableData t = tableId >= 0 ? materializer.catalog().table(tableId) : null;
+      if (tableId >= 0 && (t == null || !t.existsAt(head))) {
+        throw conflict("table was dropped by a concurrent transaction");
+      }
+      if (t != null && lastDdlSeq(t) > req.startSeq()) {
+        throw conflict("table \"" + t.latestSchema().name() + "\" was altered by a concurrent transaction");
+      }
+      Set<RowKey> pending = pendingKeys.getOrDefault(tableId, Set.of());
+      for (var r : e.getValue().entrySet()) {
+        RowKey k = r.getKey();
+        if (t != null) {
+          boolean insert = w.wasInserted(tableId, k);
+          if (insert && r.getValue() != null && t.rowAt(k, head) != null && t.lastWriteSeq(k) > req.startSeq()) {
+            throw new SqlError(SqlError.UNIQUE_VIOLATION, "duplicate key value violates unique constraint \""
+                + t.latestSchema().name() + "_pkey\"", null);
+          }
+          if (pending.contains(k) || t.lastWriteSeq(k) > req.startSeq()) {
+            throw conflict("could not serialize access due to concurrent update");
+          }
+        }
+        keys.computeIfAbsent(tableId, x -> new HashSet<>()).add(k);
+      }
+    }
+    return keys;
+  }
+
+  private static long lastDdlSeq(TableData t) {
+    var h = t.schemaHistory();
+    return h.get(h.size() - 1).seq();
+  }
+
+  private static SqlError conflict(String msg) {
+    return new SqlError(SqlError.SERIALIZATION_FAILURE, msg.startsWith("could not") ? msg
+        : "could not serialize access: " + msg);
+  }
+
+  private TransactionRecord build(CommitRequest req) {
+    long head = materializer.appliedSeq();
+    List<Object> events = new ArrayList<>(req.writes().ddl());
+    Map<Long, TableSchema> pendingSchemas = new HashMap<>();
+    for (var e : req.writes().rows().entrySet()) {
+      long tableId = e.getKey();
+      TableData t = tableId >= 0 ? materializer.catalog().table(tableId) : null;
+      TableSchema schema = t != null ? schemaAfterDdl(t.latestSchema(), req.writes()) : createdSchema(tableId, req.writes());
+      pendingSchemas.put(tableId, schema);
+      for (var r : e.getValue().entrySet()) {
+        RowKey key = r.getKey();
+        Object[] row = r.getValue();
+        boolean existed = t != null && t.rowAt(key, head) != null;
+        RowEvent.Builder ev = Schemas.row(RowOp.INSERT, tableId);
+        if (row == null) {
+          if (!existed) {
+            continue;
+          }
+          ev.setOp(RowOp.DELETE).setKey(keyToLog(schema, key));
+        } else {
+          ev.setOp(existed ? RowOp.UPDATE : RowOp.INSERT).setRow(rowToLog(schema, row));
+          if (!schema.hasPrimaryKey()) {
+            ev.setKey(keyToLog(schema, key));
+          }
+        }
+        events.add(ev.build());
+      }
+    }
+    var s = req.session();
+    return Schemas.transaction(s.user() == null ? "unknown" : s.user())
+        .setApplication(s.applicationName())
+        .setClientAddress(s.clientAddress())
+        .setReason(req.reason())
+        .setStartSeq(req.startSeq())
+        .setEvents(events)
+        .build();
+  }
+
+  /** The table's schema after the transaction's own DDL (e.g. columns added by a document insert). */
+  private static TableSchema schemaAfterDdl(TableSchema s, WriteSet w) {
+    TableSchema out = s;
+    for (DdlEvent d : w.ddl()) {
+      if (d.getKind() == DdlKind.ADD_COLUMN && d.getTableId() == s.tableId()) {
+        List<ColumnInfo> cols = new ArrayList<>(out.columns());
+        int next = out.nextColumnId();
+        for (var c : d.getColumns()) {
+          cols.add(new ColumnInfo(c.getId(), c.getName(), io.driftdb.materializer.ColumnType.parse(c.getSqlType()),
+              c.getNullable(), c.getDefaultExpr()));
+          next = Math.max(next, c.getId() + 1);
+        }
+        out = out.withColumns(cols, next);
+      }
+    }
+    return out;
+  }
+
+  private static TableSchema createdSchema(long ref, WriteSet w) {
+    DdlEvent d = w.ddl().get((int) (-ref - 1));
+    List<ColumnInfo> cols = new ArrayList<>();
+    for (var c : d.getColumns()) {
+      cols.add(new ColumnInfo(c.getId(), c.getName(), io.driftdb.materializer.ColumnType.parse(c.getSqlType()),
+          c.getNullable(), c.getDefaultExpr()));
+    }
+    return new TableSchema(ref, d.getTableName(), cols, d.getPrimaryKey(), d.getDocumentTable(), List.of(), List.of(),
+        Map.of(), cols.size());
+  }
+
+  private static List<Object> rowToLog(TableSchema schema, Object[] row) {
+    Object[] out = new Object[row.length];
+    for (int id = 0; id < row.length; id++) {
+      ColumnInfo c = schema.columnById(id);
+      out[id] = c == null ? null : c.type().toLog(row[id]);
+    }
+    return Arrays.asList(out);
+  }
+
+  private static List<Object> keyToLog(TableSchema schema, RowKey key) {
+    Object[] v = key.values();
+    Object[] out = new Object[v.length];
+    for (int i = 0; i < v.length; i++) {
+      if (schema.hasPrimaryKey()) {
+        out[i] = schema.columnById(schema.primaryKey().get(i)).type().toLog(v[i]);
+      } else {
+        out[i] = v[i];
+      }
+    }
+    return Arrays.asList(out);
+  }
+}

@@ -1,0 +1,390 @@
+package io.driftdb.sql.engine;
+
+import io.driftdb.sql.Column;
+import io.driftdb.sql.EngineListener;
+import io.driftdb.sql.PgType;
+import io.driftdb.sql.PreparedQuery;
+import io.driftdb.sql.QueryResult;
+import io.driftdb.sql.SessionInfo;
+import io.driftdb.sql.SqlError;
+import io.driftdb.sql.SqlSession;
+import io.driftdb.sql.ddl.Command;
+import io.driftdb.sql.ddl.DdlParser;
+import io.driftdb.sql.exec.Values;
+import io.driftdb.sql.plan.CompiledQuery;
+import io.driftdb.sql.plan.ErrorTranslator;
+import io.driftdb.sql.plan.QueryContext;
+import io.driftdb.sql.plan.ReadContext;
+import io.driftdb.sql.plan.TypeMapping;
+import io.driftdb.sql.text.SqlLexer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+
+/**
+ * One connection's session: routes each statement to the query path (Calcite), the DML
+ * executor or the command executor, and keeps the transaction state. A statement outside a
+ * transaction block commits atomically as one log record; inside one, writes are buffered and
+ * COMMIT sends them to the sequencer as one record.
+ */
+final class DriftSession implements SqlSession {
+  private static final int AUTOCOMMIT_RETRIES = 20;
+
+  private final DriftEngine engine;
+  private final SessionInfo info;
+  private final Runnable onClose;
+  private final SessionSettings settings;
+  private final AtomicBoolean cancel = new AtomicBoolean();
+  private final DmlExecutor dml;
+  private final CommandExecutor commands;
+  private Transaction tx;
+  private boolean failed;
+  private long lastCommitSeq = -1;
+  private boolean closed;
+
+  /** An open transaction block. */
+  static final class Transaction {
+    final long startSeq;
+    final String isolation;
+    final boolean readOnly;
+    WriteSet writes = new WriteSet();
+    final LinkedHashMap<String, WriteSet> savepoints = new LinkedHashMap<>();
+
+    Transaction(long startSeq, String isolation, boolean readOnly) {
+      this.startSeq = startSeq;
+      this.isolation = isolation;
+      this.readOnly = readOnly;
+    }
+  }
+
+  DriftSession(DriftEngine engine, SessionInfo info, Runnable onClose) {
+    this.engine = engine;
+    this.info = info;
+    this.onClose = onClose;
+    this.settings = new SessionSettings(info.user(), info.applicationName());
+    this.dml = new DmlExecutor(engine, this);
+    this.commands = new CommandExecutor(engine, this);
+  }
+
+  // ---- state used by the executors ----
+
+  SessionInfo info() {
+    return info;
+  }
+
+  SessionSettings settings() {
+    return settings;
+  }
+
+  Transaction tx() {
+    return tx;
+  }
+
+  AtomicBoolean cancelFlag() {
+    return cancel;
+  }
+
+  long lastCommitSeq() {
+    return lastCommitSeq;
+  }
+
+  /** The SEQ a statement reads now. */
+  long readSeq() {
+    if (tx != null && !"read committed".equals(tx.isolation)) {
+      return tx.startSeq;
+    }
+    return engine.materializer().appliedSeq();
+  }
+
+  ReadContext readContext(long seq) {
+    return new ReadContext(engine.materializer(), seq, tx == null ? null : tx.writes.overlay());
+  }
+
+  void beginBlock(String isolation, boolean readOnly) {
+    String iso = isolation == null ? settings.get("default_transaction_isolation") : isolation;
+    tx = new Transaction(engine.materializer().appliedSeq(), iso, readOnly);
+  }
+
+  void endBlock() {
+    tx = null;
+    failed = false;
+  }
+
+  /** ROLLBACK TO SAVEPOINT leaves the failed state. */
+  void clearFailed() {
+    failed = false;
+  }
+
+  boolean isFailed() {
+    return failed;
+  }
+
+  /** Commits {@code writes} read at {@code startSeq} as one transaction; returns its SEQ. */
+  long commitWrites(long startSeq, WriteSet writes) {
+    if (writes.isEmpty()) {
+      return -1;
+    }
+    long seq = engine.pipeline().commit(new CommitRequest(info, startSeq, writes, null));
+    lastCommitSeq = seq;
+    return seq;
+  }
+
+  /**
+   * Runs a writing statement: inside a block its writes join the block's; outside, they commit
+   * at once, and the statement is retried on a fresh snapshot if a concurrent commit got there
+   * first (what PostgreSQL's READ COMMITTED does for single statements).
+   */
+  QueryResult write(StatementWriter body) {
+    if (tx != null) {
+      if (tx.readOnly) {
+        throw new SqlError(SqlError.READ_ONLY_TRANSACTION, "cannot execute this statement in a read-only transaction");
+      }
+      WriteSet stmt = new WriteSet();
+      QueryResult r = body.run(readSeq(), stmt);
+      tx.writes.merge(stmt);
+      return r;
+    }
+    for (int attempt = 0; ; attempt++) {
+      long seq = engine.materializer().appliedSeq();
+      WriteSet stmt = new WriteSet();
+      QueryResult r = body.run(seq, stmt);
+      try {
+        commitWrites(seq, stmt);
+        return r;
+      } catch (SqlError e) {
+        if (!SqlError.SERIALIZATION_FAILURE.equals(e.sqlState()) || attempt >= AUTOCOMMIT_RETRIES) {
+          engine.listener().aborted();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The body of a writing statement: reads at {@code seq}, puts its writes into {@code out}. */
+  interface StatementWriter {
+    QueryResult run(long seq, WriteSet out);
+  }
+
+  // ---- SqlSession ----
+
+  @Override
+  public QueryResult execute(String sql, List<Object> params) {
+    if (closed) {
+      throw new SqlError("08003", "session is closed");
+    }
+    cancel.set(false);
+    long t0 = System.nanoTime();
+    String kind = "OTHER";
+    boolean ok = false;
+    try {
+      QueryResult r = run(sql, params == null ? List.of() : params);
+      kind = verb(r.commandTag());
+      ok = true;
+      return r;
+    } catch (SqlError e) {
+      markFailed();
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      markFailed();
+      throw ErrorTranslator.translate(e);
+    } finally {
+      QueryContext.clear();
+      engine.listener().statementFinished(kind, System.nanoTime() - t0, ok);
+    }
+  }
+
+  private void markFailed() {
+    if (tx != null) {
+      failed = true;
+    }
+  }
+
+  private static String verb(String tag) {
+    int sp = tag.indexOf(' ');
+    String first = sp < 0 ? tag : tag.substring(0, sp);
+    if (first.equals("CREATE") || first.equals("DROP") || first.equals("ALTER")) {
+      int sp2 = tag.indexOf(' ', sp + 1);
+      return sp2 < 0 ? tag : tag.substring(0, sp2);
+    }
+    return first;
+  }
+
+  private QueryResult run(String sql, List<Object> params) {
+    Command c = DdlParser.parse(sql);
+    if (failed && !(c instanceof Command.Rollback || c instanceof Command.RollbackTo || c instanceof Command.Commit)) {
+      throw new SqlError(SqlError.IN_FAILED_TRANSACTION,
+          "current transaction is aborted, commands ignored until end of transaction block");
+    }
+    if (c != null) {
+      return commands.run(c);
+    }
+    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(sql);
+    Object[] ordered = orderParams(rw, params);
+    DmlClauses clauses = DmlClauses.split(rw.sql());
+    SqlNode node = engine.planner().parse(clauses.statement());
+    SqlKind kind = node.getKind();
+    if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE) {
+      return dml.run(node, clauses, ordered, rw.sql());
+    }
+    if (clauses.returning() != null || clauses.onConflict() != null) {
+      throw new SqlError(SqlError.SYNTAX_ERROR, "syntax error at or near \"RETURNING\"");
+    }
+    return query(rw.sql(), node, ordered);
+  }
+
+  private static Object[] orderParams(SqlLexer.Rewritten rw, List<Object> params) {
+    List<Integer> order = rw.paramOrder();
+    Object[] out = new Object[order.size()];
+    for (int i = 0; i < out.length; i++) {
+      int p = order.get(i);
+      if (p >= params.size()) {
+        throw new SqlError("08P01",
+            "bind message supplies " + params.size() + " parameters, but statement requires " + (p + 1));
+      }
+      out[i] = params.get(p);
+    }
+    return out;
+  }
+
+  QueryResult query(String key, SqlNode node, Object[] params) {
+    CompiledQuery q = engine.plan(key, () -> engine.planner().compile(node, engine.schema()));
+    if (q.bindable() == null) {
+      List<Object[]> rows = new ArrayList<>();
+      for (String line : q.plan().split("\n")) {
+        rows.add(new Object[] {line});
+      }
+      return new QueryResult("EXPLAIN", q.columns(), rows, Map.of());
+    }
+    List<Object[]> rows = runQuery(q, params, readSeq());
+    return QueryResult.rows("SELECT", q.columns(), toClient(q, rows));
+  }
+
+  /** Runs a compiled query at {@code seq} with the session's overlay; rows in internal form. */
+  List<Object[]> runQuery(CompiledQuery q, Object[] params, long seq) {
+    Object[] internal = new Object[params.length];
+    for (int i = 0; i < params.length; i++) {
+      RelDataType t = i < q.paramTypes().size() ? q.paramTypes().get(i) : null;
+      internal[i] = ParamCoercion.coerce(params[i], t);
+    }
+    long now = System.currentTimeMillis();
+    QueryContext.set(new QueryContext(seq, engine.materializer().appliedSeq(), lastCommitSeq, now,
+        info.user(), info.database()));
+    return q.run(internal, readContext(seq), now, cancel);
+  }
+
+  static List<Object[]> toClient(CompiledQuery q, List<Object[]> rows) {
+    List<Column> cols = q.columns();
+    for (Object[] r : rows) {
+      for (int i = 0; i < r.length && i < cols.size(); i++) {
+        r[i] = Values.internalToClient(r[i], cols.get(i).type());
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public PreparedQuery prepare(String sql, List<PgType> paramTypes) {
+    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(sql);
+    int n = rw.paramOrder().stream().mapToInt(i -> i + 1).max().orElse(0);
+    List<PgType> types = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      types.add(i < paramTypes.size() ? paramTypes.get(i) : PgType.UNKNOWN);
+    }
+    Command c;
+    try {
+      c = DdlParser.parse(sql);
+    } catch (SqlError e) {
+      throw e;
+    }
+    if (c != null) {
+      return new PreparedQuery(sql, types, c instanceof Command.ShowVar s ? List.of(new Column(s.name(), PgType.TEXT)) : null, null);
+    }
+    DmlClauses clauses = DmlClauses.split(rw.sql());
+    SqlNode node = engine.planner().parse(clauses.statement());
+    SqlKind kind = node.getKind();
+    if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE) {
+      List<Column> cols = clauses.returning() == null ? null : dml.returningColumns(node, clauses);
+      for (int i = 0; i < types.size(); i++) {
+        if (types.get(i) == PgType.UNKNOWN) {
+          types.set(i, PgType.TEXT);
+        }
+      }
+      return new PreparedQuery(sql, types, cols, null);
+    }
+    try {
+      CompiledQuery q = engine.plan(rw.sql(), () -> engine.planner().compile(node, engine.schema()));
+      for (int i = 0; i < rw.paramOrder().size() && i < q.paramTypes().size(); i++) {
+        int p = rw.paramOrder().get(i);
+        if (types.get(p) == PgType.UNKNOWN) {
+          types.set(p, TypeMapping.toPg(q.paramTypes().get(i)));
+        }
+      }
+      return new PreparedQuery(sql, types, q.columns(), q);
+    } catch (SqlError e) {
+      markFailed();
+      throw e;
+    }
+  }
+
+  @Override
+  public QueryResult execute(PreparedQuery statement, List<Object> params) {
+    return execute(statement.sql(), params);
+  }
+
+  @Override
+  public long copyIn(String table, List<String> columns, List<List<String>> rows) {
+    QueryResult r;
+    try {
+      r = write((seq, out) -> dml.insertText(table, columns, rows, seq, out));
+    } catch (SqlError e) {
+      markFailed();
+      throw e;
+    }
+    String tag = r.commandTag();
+    return Long.parseLong(tag.substring(tag.lastIndexOf(' ') + 1));
+  }
+
+  @Override
+  public TxStatus transactionStatus() {
+    if (tx == null) {
+      return TxStatus.IDLE;
+    }
+    return failed ? TxStatus.FAILED : TxStatus.IN_TRANSACTION;
+  }
+
+  @Override
+  public void cancel() {
+    cancel.set(true);
+  }
+
+  @Override
+  public String setting(String name) {
+    return settings.get(name.toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      if (tx != null) {
+        engine.listener().aborted();
+      }
+      tx = null;
+      onClose.run();
+    }
+  }
+
+  EngineListener listener() {
+    return engine.listener();
+  }
+
+  void setLastCommitSeq(long seq) {
+    lastCommitSeq = seq;
+  }
+}

@@ -1,0 +1,303 @@
+package io.driftdb.sql.plan;
+
+import io.driftdb.materializer.Catalog;
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.RowKey;
+import io.driftdb.materializer.SecondaryIndex;
+import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.materializer.Timeline;
+import io.driftdb.materializer.VersionChain;
+import io.driftdb.sql.SqlError;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.avatica.util.ByteString;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
+
+/**
+ * One execution of a table scan: picks the access path from the pushed-down filters (a SEQ
+ * point for AS OF, a primary-key point or range, a secondary-index lookup, else a full scan)
+ * and produces rows in Calcite's representation. Filters are left in place, so Calcite
+ * re-checks them and the access path only has to be a superset.
+ */
+final class TableScanner {
+  private static final String[] OP_NAMES = {"INSERT", "UPDATE", "DELETE"};
+
+  private final DriftTable table;
+  private final ReadContext rc;
+  private final DataContext root;
+  private final List<RexNode> filters;
+  private final int[] projects;
+  private final int userCount;
+  private final Timeline timeline;
+  private final Catalog catalog;
+
+  TableScanner(DriftTable table, ReadContext rc, DataContext root, List<RexNode> filters, int[] projects) {
+    this.table = table;
+    this.rc = rc;
+    this.root = root;
+    this.filters = filters;
+    this.projects = projects;
+    this.userCount = table.shape().columns().size();
+    this.timeline = rc.materializer().timeline();
+    this.catalog = rc.materializer().catalog();
+  }
+
+  Enumerable<Object[]> scan() {
+    long snap = rc.seq();
+    List<Object[]> out = new ArrayList<>();
+    if (!table.isHistory()) {
+      TableData t = catalog.resolve(table.name(), snap).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_TABLE,
+          "relation \"" + table.name() + "\" does not exist"));
+      emitAt(t, snap, snap, rc.overlayFor(t.tableId()), out);
+      return Linq4j.asEnumerable(out);
+    }
+    Long asOf = asOfSeq();
+    if (asOf != null) {
+      if (asOf > snap) {
+        throw new SqlError(SqlError.INVALID_PARAMETER_VALUE,
+            "SEQ " + asOf + " is beyond the head of the log (head SEQ is " + snap + ")");
+      }
+      if (asOf >= 0) {
+        catalog.resolve(table.name(), asOf).ifPresent(t -> emitAt(t, asOf, snap, null, out));
+      }
+      return Linq4j.asEnumerable(out);
+    }
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (Catalog.Binding b : catalog.history(table.name())) {
+      TableData t = catalog.table(b.tableId());
+      if (t != null && b.fromSeq() <= snap && seen.add(t.tableId())) {
+        emitAll(t, snap, out);
+      }
+    }
+    return Linq4j.asEnumerable(out);
+  }
+
+  /** Rows visible at {@code seq}; periods end at versions no later than {@code snap}. */
+  private void emitAt(TableData t, long seq, long snap, Map<RowKey, Object[]> overlay, List<Object[]> out) {
+    if (!t.existsAt(seq)) {
+      return;
+    }
+    int[] ids = columnIds(t);
+    Collection<RowKey> candidates = candidateKeys(t);
+    if (candidates != null) {
+      for (RowKey k : candidates) {
+        if (overlay != null && overlay.containsKey(k)) {
+          continue;
+        }
+        VersionChain c = t.rows().get(k);
+        if (c != null) {
+          emitVisible(t, c, seq, snap, ids, out);
+        }
+      }
+    } else {
+      for (Map.Entry<RowKey, VersionChain> e : t.rows().entrySet()) {
+        if (overlay != null && overlay.containsKey(e.getKey())) {
+          continue;
+        }
+        emitVisible(t, e.getValue(), seq, snap, ids, out);
+      }
+    }
+    if (overlay != null) {
+      for (Object[] row : overlay.values()) {
+        if (row != null) {
+          out.add(build(row, ids, -1, -1, (byte) -1));
+        }
+      }
+    }
+  }
+
+  private void emitVisible(TableData t, VersionChain c, long seq, long snap, int[] ids, List<Object[]> out) {
+    int i = c.versionIndexAt(seq);
+    if (i < 0 || c.opAt(i) == VersionChain.DELETE) {
+      return;
+    }
+    out.add(build(c.rowAtIndex(i), ids, c.seqAt(i), periodEnd(t, c, i, snap), c.opAt(i)));
+  }
+
+  /** Every version committed at or before {@code snap}; deletions are zero-length periods. */
+  private void emitAll(TableData t, long snap, List<Object[]> out) {
+    int[] ids = columnIds(t);
+    for (Map.Entry<RowKey, VersionChain> e : t.rows().entrySet()) {
+      VersionChain.Snapshot s = e.getValue().snapshot();
+      for (int i = 0; i < s.size() && s.seqs()[i] <= snap; i++) {
+        long from = s.seqs()[i];
+        long to = s.ops()[i] == VersionChain.DELETE ? from : periodEnd(t, e.getValue(), i, snap);
+        Object[] image = s.rows()[i];
+        out.add(build(image == null ? new Object[0] : image, ids, from, to, s.ops()[i]));
+      }
+    }
+  }
+
+  private static long periodEnd(TableData t, VersionChain c, int i, long snap) {
+    long end = SystemColumns.OPEN_SEQ;
+    if (i + 1 < c.size() && c.seqAt(i + 1) <= snap) {
+      end = c.seqAt(i + 1);
+    }
+    if (t.droppedSeq() <= snap) {
+      end = Math.min(end, t.droppedSeq());
+    }
+    return end;
+  }
+
+  /** Column id in {@code t} for each user column position of the table's shape (-1 = absent). */
+  private int[] columnIds(TableData t) {
+    TableSchema shape = table.shape();
+    int[] ids = new int[userCount];
+    TableSchema own = t.latestSchema();
+    for (int p = 0; p < userCount; p++) {
+      ColumnInfo c = shape.columns().get(p);
+      if (t.tableId() == shape.tableId()) {
+        ids[p] = c.id();
+      } else {
+        ids[p] = own.column(c.name()).map(ColumnInfo::id).orElse(-1);
+      }
+    }
+    return ids;
+  }
+
+  private Object[] build(Object[] image, int[] ids, long seqFrom, long seqTo, byte op) {
+    int width = projects == null ? userCount + SystemColumns.NAMES.size() : projects.length;
+    Object[] r = new Object[width];
+    for (int j = 0; j < width; j++) {
+      int f = projects == null ? j : projects[j];
+      if (f < userCount) {
+        int id = ids[f];
+        Object v = id >= 0 && id < image.length ? image[id] : null;
+        r[j] = v instanceof byte[] b ? new ByteString(b) : v;
+      } else if (seqFrom >= 0) {
+        r[j] = switch (f - userCount) {
+          case 0 -> seqFrom;
+          case 1 -> seqTo;
+          case 2 -> timeline.timestampOf(seqFrom);
+          case 3 -> seqTo == SystemColumns.OPEN_SEQ ? SystemColumns.OPEN_TIME : timeline.timestampOf(seqTo);
+          default -> OP_NAMES[op];
+        };
+      }
+    }
+    return r;
+  }
+
+  // ---- access paths from filters ----
+
+  private int sys(int k) {
+    return userCount + k;
+  }
+
+  /** AS OF point from {@code _seq_from <= N AND _seq_to > N} or the {@code _system_*} pair. */
+  private Long asOfSeq() {
+    Object seqLe = bound(SqlKind.LESS_THAN_OR_EQUAL, sys(0));
+    Object seqGt = bound(SqlKind.GREATER_THAN, sys(1));
+    if (seqLe instanceof Number a && seqGt instanceof Number b && a.longValue() == b.longValue()) {
+      return a.longValue();
+    }
+    Object tsLe = bound(SqlKind.LESS_THAN_OR_EQUAL, sys(2));
+    Object tsGt = bound(SqlKind.GREATER_THAN, sys(3));
+    if (tsLe instanceof Number a && tsGt instanceof Number b && a.longValue() == b.longValue()) {
+      return timeline.seqAtOrBefore(a.longValue());
+    }
+    return null;
+  }
+
+  /** Constant X of a conjunct {@code $field <kind> X}, or null. */
+  private Object bound(SqlKind kind, int field) {
+    for (RexNode f : filters) {
+      if (f instanceof RexCall call && call.getKind() == kind && call.getOperands().size() == 2
+          && call.getOperands().get(0) instanceof RexInputRef ref && ref.getIndex() == field) {
+        Object v = ConstantEvaluator.eval(call.getOperands().get(1), root);
+        if (v != ConstantEvaluator.UNKNOWN && v != null) {
+          return v instanceof BigDecimal d ? d.longValue() : v;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Keys to look at instead of the whole table, or null for a full scan. */
+  private Collection<RowKey> candidateKeys(TableData t) {
+    TableSchema s = t.latestSchema();
+    if (s.hasPrimaryKey()) {
+      Object[] key = new Object[s.primaryKey().size()];
+      boolean all = true;
+      for (int i = 0; i < key.length; i++) {
+        Optional<Object> v = equalityOn(s.primaryKey().get(i), s);
+        if (v.isEmpty()) {
+          all = false;
+          break;
+        }
+        key[i] = v.get();
+      }
+      if (all) {
+        return List.of(new RowKey(key));
+      }
+    }
+    for (SecondaryIndex idx : t.indexes()) {
+      Optional<Object> v = equalityOn(idx.info().columnIds().get(0), s);
+      if (v.isPresent()) {
+        return idx.candidates(new Object[] {v.get()}, true, new Object[] {v.get()}, true);
+      }
+    }
+    return null;
+  }
+
+  /** Value X of a conjunct {@code column = X} on the column with id {@code columnId}. */
+  private Optional<Object> equalityOn(int columnId, TableSchema s) {
+    ColumnInfo col = s.columnById(columnId);
+    if (col == null) {
+      return Optional.empty();
+    }
+    int pos = -1;
+    for (int p = 0; p < userCount; p++) {
+      if (table.shape().columns().get(p).name().equals(col.name())) {
+        pos = p;
+      }
+    }
+    if (pos < 0) {
+      return Optional.empty();
+    }
+    for (RexNode f : filters) {
+      if (f instanceof RexCall call && call.getKind() == SqlKind.EQUALS) {
+        RexNode a = call.getOperands().get(0);
+        RexNode b = call.getOperands().get(1);
+        RexNode other = a instanceof RexInputRef r && r.getIndex() == pos ? b
+            : b instanceof RexInputRef r2 && r2.getIndex() == pos ? a : null;
+        if (other != null) {
+          Object v = ConstantEvaluator.eval(other, root);
+          if (v != ConstantEvaluator.UNKNOWN && v != null) {
+            return Optional.of(normalize(v, col));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Brings a constant to the column's in-memory type so key lookups match. */
+  private static Object normalize(Object v, ColumnInfo col) {
+    if (v instanceof Number n) {
+      return switch (col.type().kind()) {
+        case SMALLINT -> n.shortValue();
+        case INTEGER -> n.intValue();
+        case BIGINT -> n.longValue();
+        case REAL -> n.floatValue();
+        case DOUBLE -> n.doubleValue();
+        case NUMERIC -> n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
+        default -> v;
+      };
+    }
+    if (v instanceof ByteString b) {
+      return b.getBytes();
+    }
+    return v;
+  }
+}
