@@ -224,7 +224,7 @@ final class DriftSession implements SqlSession {
     if (c != null) {
       return commands.run(c);
     }
-    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(sql);
+    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(ExplainRewrite.toCalcite(sql));
     Object[] ordered = orderParams(rw, params);
     DmlClauses clauses = DmlClauses.split(rw.sql());
     SqlNode node = engine.planner().parse(clauses.statement());
@@ -290,7 +290,7 @@ final class DriftSession implements SqlSession {
 
   @Override
   public PreparedQuery prepare(String sql, List<PgType> paramTypes) {
-    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(sql);
+    SqlLexer.Rewritten rw = SqlLexer.rewriteParams(ExplainRewrite.toCalcite(sql));
     int n = rw.paramOrder().stream().mapToInt(i -> i + 1).max().orElse(0);
     List<PgType> types = new ArrayList<>();
     for (int i = 0; i < n; i++) {

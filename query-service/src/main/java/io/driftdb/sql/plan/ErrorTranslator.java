@@ -50,6 +50,11 @@ public final class ErrorTranslator {
     if (m.find()) {
       return new SqlError(SqlError.UNDEFINED_COLUMN, "column \"" + m.group(1) + "\" does not exist", t);
     }
+    Matcher self = Pattern.compile("The definition of column '([^']+)' depends on itself").matcher(msg);
+    if (self.find()) {
+      // BABEL conformance resolves unknown names against select aliases first.
+      return new SqlError(SqlError.UNDEFINED_COLUMN, "column \"" + self.group(1) + "\" does not exist", t);
+    }
     m = NO_FUNCTION.matcher(msg);
     if (m.find()) {
       return new SqlError(SqlError.UNDEFINED_FUNCTION, "function " + m.group(1) + " does not exist", t);

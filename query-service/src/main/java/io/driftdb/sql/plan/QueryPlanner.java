@@ -119,12 +119,26 @@ public final class QueryPlanner {
       HepPlanner hep = new HepPlanner(new HepProgramBuilder().addRuleInstance(TemporalSnapshotRule.INSTANCE).build());
       hep.setRoot(rel);
       rel = hep.findBestExp();
-      rel = relRoot.withRel(rel).project();
 
       Program program = Programs.standard();
       RelTraitSet traits = rel.getTraitSet().replace(EnumerableConvention.INSTANCE)
           .replace(relRoot.collation).simplify();
       RelNode physical = program.run(planner, rel, traits, List.of(), List.of());
+      if (!relRoot.isRefTrivial()) {
+        // ORDER BY on a column that is not selected: sort on the full row, then project.
+        List<org.apache.calcite.rex.RexNode> projects = new ArrayList<>();
+        for (var f : relRoot.fields) {
+          projects.add(org.apache.calcite.rex.RexInputRef.of(f.getKey(), physical.getRowType()));
+        }
+        List<String> names = new ArrayList<>();
+        for (var f : relRoot.fields) {
+          names.add(f.getValue());
+        }
+        RelDataType outType = org.apache.calcite.rex.RexUtil.createStructType(typeFactory, projects, names, null);
+        physical = org.apache.calcite.adapter.enumerable.EnumerableCalc.create(physical,
+            org.apache.calcite.rex.RexProgram.create(physical.getRowType(), projects, null, outType,
+                cluster.getRexBuilder()));
+      }
       String planText = RelOptUtil.toString(physical, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
 
       Map<String, Object> stash = new HashMap<>();

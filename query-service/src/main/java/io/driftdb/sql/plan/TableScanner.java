@@ -46,7 +46,12 @@ final class TableScanner {
     this.table = table;
     this.rc = rc;
     this.root = root;
-    this.filters = filters;
+    // Calcite hands over one AND per pushed filter; access paths look at the conjuncts.
+    List<RexNode> conjuncts = new ArrayList<>();
+    for (RexNode f : filters) {
+      conjuncts.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(f));
+    }
+    this.filters = conjuncts;
     this.projects = projects;
     this.userCount = table.shape().columns().size();
     this.timeline = rc.materializer().timeline();
