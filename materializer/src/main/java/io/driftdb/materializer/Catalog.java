@@ -76,7 +76,22 @@ public final class Catalog {
     return Map.copyOf(users);
   }
 
+  /** Bindings as they stand, for snapshots. */
+  public List<Binding> bindings() {
+    return bindings;
+  }
+
+  /** Every table incarnation, for snapshots. */
+  public java.util.Collection<TableData> tables() {
+    return tables.values();
+  }
+
   // ---- writer side ----
+
+  void restore(List<Binding> restoredBindings, Map<Long, TableData> restoredTables) {
+    tables.putAll(restoredTables);
+    bindings = List.copyOf(restoredBindings);
+  }
 
   void addTable(TableData data, String name, long seq) {
     tables.put(data.tableId(), data);

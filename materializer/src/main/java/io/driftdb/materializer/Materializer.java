@@ -10,6 +10,8 @@ import io.driftdb.schemas.RowEvent;
 import io.driftdb.schemas.RowOp;
 import io.driftdb.schemas.TransactionCodec;
 import io.driftdb.schemas.TransactionRecord;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,13 +23,41 @@ import java.util.Map;
  * answered from the version chains without replaying the log. Exactly one thread applies.
  */
 public final class Materializer {
-  private final Catalog catalog = new Catalog();
-  private final Timeline timeline = new Timeline();
+  private final Catalog catalog;
+  private final Timeline timeline;
   private final TransactionCodec codec = new TransactionCodec();
   private final Object appliedMonitor = new Object();
   private volatile long appliedSeq = -1;
   private volatile long rowEventsApplied;
   private volatile long schemaVersion;
+
+  public Materializer() {
+    this(new Catalog(), new Timeline());
+  }
+
+  private Materializer(Catalog catalog, Timeline timeline) {
+    this.catalog = catalog;
+    this.timeline = timeline;
+  }
+
+  /** A materializer whose state came from a snapshot at {@code seq}. */
+  static Materializer restored(Catalog c, Timeline t, long seq, long schemaVersion, long rowEvents) {
+    Materializer m = new Materializer(c, t);
+    m.appliedSeq = seq;
+    m.schemaVersion = schemaVersion;
+    m.rowEventsApplied = rowEvents;
+    return m;
+  }
+
+  /** Writes a snapshot of the state at the applied SEQ into {@code dir}. */
+  public SnapshotInfo writeSnapshot(Path dir) throws IOException {
+    return SnapshotWriter.write(this, dir);
+  }
+
+  /** Loads a snapshot; throws SnapshotCorruptedException when it cannot be trusted. */
+  public static Materializer readSnapshot(Path file) throws IOException {
+    return SnapshotReader.read(file);
+  }
 
   public Catalog catalog() {
     return catalog;

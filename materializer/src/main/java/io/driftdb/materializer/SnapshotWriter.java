@@ -1,0 +1,200 @@
+package io.driftdb.materializer;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import io.driftdb.schemas.ConstraintDef;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * Writes the materialized state as of one SEQ to {@code <seq %020d>.snap}: a small header
+ * (magic, version, SEQ), the zstd-compressed state, and a footer with the payload length and
+ * its CRC32C. It reads only versions at or before the SEQ, so commits may continue meanwhile.
+ * The file is written under a temporary name, fsynced and renamed, so a crash never leaves a
+ * half snapshot under the real name.
+ */
+final class SnapshotWriter {
+  private SnapshotWriter() {}
+
+  static SnapshotInfo write(Materializer m, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    long s = m.appliedSeq();
+    Path finalFile = dir.resolve(String.format("%020d.snap", s));
+    Path tmp = dir.resolve(String.format("%020d.snap.tmp", s));
+    long[] versions = {0};
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(20);
+      header.putLong(SnapshotFormat.MAGIC).putInt(SnapshotFormat.VERSION).putLong(s).flip();
+      while (header.hasRemaining()) {
+        ch.write(header);
+      }
+      CRC32C crc = new CRC32C();
+      long start = ch.position();
+      OutputStream raw = new NonClosing(Channels.newOutputStream(ch));
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+          new ZstdOutputStream(new CheckedOutputStream(raw, crc), 3), 1 << 16))) {
+        versions[0] = payload(m, s, out);
+      }
+      long length = ch.position() - start;
+      ByteBuffer footer = ByteBuffer.allocate(24);
+      footer.putLong(length).putLong(crc.getValue()).putLong(SnapshotFormat.MAGIC).flip();
+      while (footer.hasRemaining()) {
+        ch.write(footer);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, finalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+    return new SnapshotInfo(s, finalFile, Files.size(finalFile), versions[0]);
+  }
+
+  private static long payload(Materializer m, long s, DataOutputStream out) throws IOException {
+    out.writeLong(s);
+    out.writeLong(m.schemaVersion());
+    out.writeLong(m.rowEventsApplied());
+    Timeline tl = m.timeline();
+    long base = tl.firstSeq();
+    int count = (int) Math.max(0, s - base + 1);
+    out.writeLong(base);
+    out.writeInt(count);
+    for (int i = 0; i < count; i++) {
+      out.writeLong(tl.timestampOf(base + i));
+    }
+    Catalog c = m.catalog();
+    Map<String, Map<String, String>> users = c.users();
+    out.writeInt(users.size());
+    for (var u : users.entrySet()) {
+      SnapshotFormat.writeString(out, u.getKey());
+      writeMap(out, u.getValue());
+    }
+    List<Catalog.Binding> bindings = c.bindings().stream().filter(b -> b.fromSeq() <= s).toList();
+    out.writeInt(bindings.size());
+    for (Catalog.Binding b : bindings) {
+      SnapshotFormat.writeString(out, b.name());
+      out.writeLong(b.tableId());
+      out.writeLong(b.fromSeq());
+      out.writeLong(b.toSeq() <= s ? b.toSeq() : Long.MAX_VALUE);
+    }
+    List<TableData> tables = c.tables().stream().filter(t -> t.createdSeq() <= s).toList();
+    out.writeInt(tables.size());
+    long versions = 0;
+    for (TableData t : tables) {
+      out.writeLong(t.tableId());
+      out.writeLong(t.createdSeq());
+      out.writeLong(t.droppedSeq() <= s ? t.droppedSeq() : Long.MAX_VALUE);
+      List<TableData.SchemaVersion> schemas = t.schemaHistory().stream().filter(v -> v.seq() <= s).toList();
+      out.writeInt(schemas.size());
+      for (TableData.SchemaVersion v : schemas) {
+        out.writeLong(v.seq());
+        writeSchema(out, v.schema());
+      }
+      for (var e : t.rows().entrySet()) {
+        VersionChain.Snapshot vs = e.getValue().snapshot();
+        int n = 0;
+        while (n < vs.size() && vs.seqs()[n] <= s) {
+          n++;
+        }
+        if (n == 0) {
+          continue;
+        }
+        out.writeBoolean(true);
+        Object[] key = e.getKey().values();
+        out.writeInt(key.length);
+        for (Object k : key) {
+          SnapshotFormat.writeValue(out, k);
+        }
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+          out.writeLong(vs.seqs()[i]);
+          out.writeByte(vs.ops()[i]);
+          if (vs.ops()[i] != VersionChain.DELETE) {
+            Object[] row = vs.rows()[i];
+            out.writeInt(row.length);
+            for (Object v : row) {
+              SnapshotFormat.writeValue(out, v);
+            }
+          }
+        }
+        versions += n;
+      }
+      out.writeBoolean(false);
+    }
+    return versions;
+  }
+
+  private static void writeMap(DataOutputStream out, Map<String, String> map) throws IOException {
+    out.writeInt(map.size());
+    for (var e : map.entrySet()) {
+      SnapshotFormat.writeString(out, e.getKey());
+      SnapshotFormat.writeString(out, e.getValue());
+    }
+  }
+
+  private static void writeSchema(DataOutputStream out, TableSchema s) throws IOException {
+    out.writeLong(s.tableId());
+    SnapshotFormat.writeString(out, s.name());
+    out.writeInt(s.columns().size());
+    for (ColumnInfo c : s.columns()) {
+      out.writeInt(c.id());
+      SnapshotFormat.writeString(out, c.name());
+      SnapshotFormat.writeString(out, c.type().sqlName());
+      out.writeBoolean(c.nullable());
+      SnapshotFormat.writeNullableString(out, c.defaultExpr());
+    }
+    writeInts(out, s.primaryKey());
+    out.writeBoolean(s.documentTable());
+    out.writeInt(s.indexes().size());
+    for (IndexInfo i : s.indexes()) {
+      SnapshotFormat.writeString(out, i.name());
+      writeInts(out, i.columnIds());
+      out.writeBoolean(i.unique());
+    }
+    out.writeInt(s.constraints().size());
+    for (ConstraintDef d : s.constraints()) {
+      ByteBuffer b = d.toByteBuffer();
+      out.writeInt(b.remaining());
+      out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    }
+    writeMap(out, s.options());
+    out.writeInt(s.nextColumnId());
+  }
+
+  private static void writeInts(DataOutputStream out, List<Integer> ints) throws IOException {
+    out.writeInt(ints.size());
+    for (int i : ints) {
+      out.writeInt(i);
+    }
+  }
+
+  /** Keeps the channel open when the compression stream closes, so the footer can follow. */
+  private static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+  }
+}
