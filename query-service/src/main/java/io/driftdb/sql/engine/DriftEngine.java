@@ -5,6 +5,7 @@ import io.driftdb.log.LocalLog;
 import io.driftdb.log.LogConfig;
 import io.driftdb.log.LogListener;
 import io.driftdb.materializer.Materializer;
+import io.driftdb.materializer.SnapshotStore;
 import io.driftdb.sql.EngineListener;
 import io.driftdb.sql.EngineStats;
 import io.driftdb.sql.SessionInfo;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -34,7 +36,15 @@ public final class DriftEngine implements SqlEngine {
 
   private final EngineConfig config;
   private final EventLog log;
-  private final Materializer materializer = new Materializer();
+  private final Materializer materializer;
+  private final SnapshotStore snapshots;
+  private final Object snapshotLock = new Object();
+  private final java.util.concurrent.ScheduledExecutorService snapshotter;
+  private volatile long lastSnapshotSeq = -1;
+  /** Automatic snapshot policy: after this many transactions since the last snapshot. */
+  private static final long SNAPSHOT_EVERY_TRANSACTIONS = 20_000;
+  private static final long SNAPSHOT_EVERY_ROW_EVENTS = 2_000_000;
+  private volatile long lastSnapshotRowEvents;
   private final CommitPipeline pipeline;
   private final QueryPlanner planner = new QueryPlanner();
   private final AtomicInteger openSessions = new AtomicInteger();
@@ -45,13 +55,69 @@ public final class DriftEngine implements SqlEngine {
     }
   };
   private volatile SchemaSnapshot schema;
+  private final Map<String, CachedStatement> statements = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A query statement text already planned: skips lexing and parsing on repeat executions. */
+  record CachedStatement(CompiledQuery query, List<Integer> paramOrder, long schemaVersion) {}
+
+  CachedStatement cachedStatement(String sql) {
+    CachedStatement c = statements.get(sql);
+    return c != null && c.schemaVersion() == materializer.schemaVersion() ? c : null;
+  }
+
+  void cacheStatement(String sql, CompiledQuery q, List<Integer> paramOrder, long schemaVersion) {
+    if (statements.size() > PLAN_CACHE_SIZE) {
+      statements.clear();
+    }
+    statements.put(sql, new CachedStatement(q, paramOrder, schemaVersion));
+  }
 
   private record SchemaSnapshot(long version, SchemaPlus root) {}
 
-  private DriftEngine(EngineConfig config, EventLog log) {
+  private DriftEngine(EngineConfig config, EventLog log, Materializer materializer, SnapshotStore snapshots) {
     this.config = config;
     this.log = log;
+    this.materializer = materializer;
+    this.snapshots = snapshots;
+    this.lastSnapshotSeq = materializer.appliedSeq();
+    this.lastSnapshotRowEvents = materializer.rowEventsApplied();
     this.pipeline = new CommitPipeline(log, materializer, config.listener());
+    this.snapshotter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "driftdb-snapshotter");
+      t.setDaemon(true);
+      return t;
+    });
+    snapshotter.scheduleWithFixedDelay(this::maybeSnapshot, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** The automatic policy: snapshot once enough of the log accumulated since the last one. */
+  private void maybeSnapshot() {
+    try {
+      long seq = materializer.appliedSeq();
+      if (seq - lastSnapshotSeq >= SNAPSHOT_EVERY_TRANSACTIONS
+          || materializer.rowEventsApplied() - lastSnapshotRowEvents >= SNAPSHOT_EVERY_ROW_EVENTS) {
+        checkpoint();
+        snapshots.prune(2);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("automatic snapshot failed: {}", e.toString());
+    }
+  }
+
+  /** Writes a snapshot of the whole state at the applied SEQ (CHECKPOINT). */
+  public io.driftdb.materializer.SnapshotInfo checkpoint() throws IOException {
+    synchronized (snapshotLock) {
+      io.driftdb.materializer.SnapshotInfo info = snapshots.write(materializer);
+      lastSnapshotSeq = info.seq();
+      lastSnapshotRowEvents = materializer.rowEventsApplied();
+      LOG.info("snapshot at SEQ {}: {} ({} bytes, {} row versions)", info.seq(), info.file().getFileName(), info.bytes(),
+          info.versions());
+      return info;
+    }
+  }
+
+  public SnapshotStore snapshots() {
+    return snapshots;
   }
 
   /** Opens (creating if needed) the database in {@code config.dataDir()} and replays its log. */
@@ -74,14 +140,26 @@ public final class DriftEngine implements SqlEngine {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the log in " + config.logDir() + ": " + e.getMessage(), e);
     }
-    DriftEngine engine = new DriftEngine(config, log);
     long t0 = System.nanoTime();
+    SnapshotStore snaps = new SnapshotStore(config.dataDir().resolve("snapshots"));
+    Materializer m;
+    try {
+      m = snaps.loadNewest(log.headSeq()).orElseGet(Materializer::new);
+    } catch (IOException e) {
+      LOG.warn("cannot read snapshots, replaying the whole log: {}", e.toString());
+      m = new Materializer();
+    }
+    long fromSnapshot = m.appliedSeq();
     long n;
     try {
-      n = engine.materializer.catchUp(log);
+      n = m.catchUp(log);
     } catch (RuntimeException e) {
       closeQuietly(log);
       throw e;
+    }
+    DriftEngine engine = new DriftEngine(config, log, m, snaps);
+    if (fromSnapshot >= 0) {
+      LOG.info("started from the snapshot at SEQ {}, replayed the {} transactions after it", fromSnapshot, n);
     }
     LOG.info("opened {}: replayed {} transactions ({} row events) in {} ms, head SEQ {}", config.dataDir(), n,
         engine.materializer.rowEventsApplied(), (System.nanoTime() - t0) / 1_000_000, engine.materializer.appliedSeq());
@@ -171,6 +249,9 @@ public final class DriftEngine implements SqlEngine {
 
   @Override
   public void close() {
-    closeQuietly(log);
+    snapshotter.shutdownNow();
+    synchronized (snapshotLock) {
+      closeQuietly(log);
+    }
   }
 }

@@ -216,6 +216,12 @@ final class DriftSession implements SqlSession {
   }
 
   private QueryResult run(String sql, List<Object> params) {
+    DriftEngine.CachedStatement cached = failed ? null : engine.cachedStatement(sql);
+    if (cached != null) {
+      Object[] ordered = orderParams(new SqlLexer.Rewritten(sql, cached.paramOrder()), params);
+      List<Object[]> rows = runQuery(cached.query(), ordered, readSeq());
+      return QueryResult.rows("SELECT", cached.query().columns(), toClient(cached.query(), rows));
+    }
     Command c = DdlParser.parse(sql);
     if (failed && !(c instanceof Command.Rollback || c instanceof Command.RollbackTo || c instanceof Command.Commit)) {
       throw new SqlError(SqlError.IN_FAILED_TRANSACTION,
@@ -227,7 +233,7 @@ final class DriftSession implements SqlSession {
     SqlLexer.Rewritten rw = SqlLexer.rewriteParams(ExplainRewrite.toCalcite(sql));
     Object[] ordered = orderParams(rw, params);
     DmlClauses clauses = DmlClauses.split(rw.sql());
-    SqlNode node = engine.planner().parse(clauses.statement());
+    SqlNode node = io.driftdb.sql.catalog.CatalogSql.parse(engine.planner(), clauses.statement()); // catalog hook
     SqlKind kind = node.getKind();
     if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE) {
       return dml.run(node, clauses, ordered, rw.sql());
@@ -235,7 +241,13 @@ final class DriftSession implements SqlSession {
     if (clauses.returning() != null || clauses.onConflict() != null) {
       throw new SqlError(SqlError.SYNTAX_ERROR, "syntax error at or near \"RETURNING\"");
     }
-    return query(rw.sql(), node, ordered);
+    long version = engine.materializer().schemaVersion();
+    CompiledQuery q = engine.plan(rw.sql(), () -> engine.planner().compile(node, engine.schema()));
+    QueryResult r = runCompiled(q, ordered);
+    if (q.bindable() != null) {
+      engine.cacheStatement(sql, q, rw.paramOrder(), version);
+    }
+    return r;
   }
 
   private static Object[] orderParams(SqlLexer.Rewritten rw, List<Object> params) {
@@ -252,8 +264,7 @@ final class DriftSession implements SqlSession {
     return out;
   }
 
-  QueryResult query(String key, SqlNode node, Object[] params) {
-    CompiledQuery q = engine.plan(key, () -> engine.planner().compile(node, engine.schema()));
+  private QueryResult runCompiled(CompiledQuery q, Object[] params) {
     if (q.bindable() == null) {
       List<Object[]> rows = new ArrayList<>();
       for (String line : q.plan().split("\n")) {
@@ -306,7 +317,7 @@ final class DriftSession implements SqlSession {
       return new PreparedQuery(sql, types, c instanceof Command.ShowVar s ? List.of(new Column(s.name(), PgType.TEXT)) : null, null);
     }
     DmlClauses clauses = DmlClauses.split(rw.sql());
-    SqlNode node = engine.planner().parse(clauses.statement());
+    SqlNode node = io.driftdb.sql.catalog.CatalogSql.parse(engine.planner(), clauses.statement()); // catalog hook
     SqlKind kind = node.getKind();
     if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE) {
       List<Column> cols = clauses.returning() == null ? null : dml.returningColumns(node, clauses);

@@ -49,6 +49,8 @@ public final class DriftSchemas {
       DriftFunctions.register(s);
     }
     addTypeAliases(root);
+    // --- catalog: pg_catalog + information_schema schemas and pg_* functions (io.driftdb.sql.catalog) ---
+    io.driftdb.sql.catalog.PgCatalog.register(root);
     return root;
   }
 

@@ -106,7 +106,7 @@ final class TableScanner {
         }
       }
     } else {
-      for (Map.Entry<RowKey, VersionChain> e : t.rows().entrySet()) {
+      for (Map.Entry<RowKey, VersionChain> e : keyRange(t).entrySet()) {
         if (overlay != null && overlay.containsKey(e.getKey())) {
           continue;
         }
@@ -226,6 +226,99 @@ final class TableScanner {
       }
     }
     return null;
+  }
+
+  /**
+   * The part of the key space a range condition on a single-column primary key allows
+   * ({@code >, >=, <, <=}, BETWEEN, IN lists as a span); the whole table otherwise.
+   */
+  private java.util.NavigableMap<RowKey, VersionChain> keyRange(TableData t) {
+    java.util.NavigableMap<RowKey, VersionChain> rows = t.rows();
+    TableSchema s = t.latestSchema();
+    if (s.primaryKey().size() != 1) {
+      return rows;
+    }
+    ColumnInfo col = s.columnById(s.primaryKey().get(0));
+    int pos = positionOf(col);
+    if (pos < 0) {
+      return rows;
+    }
+    Object lo = null;
+    boolean loInc = true;
+    Object hi = null;
+    boolean hiInc = true;
+    for (RexNode f : filters) {
+      if (!(f instanceof RexCall call)) {
+        continue;
+      }
+      SqlKind kind = call.getKind();
+      if (kind == SqlKind.SEARCH && call.getOperands().get(0) instanceof RexInputRef r && r.getIndex() == pos
+          && call.getOperands().get(1) instanceof org.apache.calcite.rex.RexLiteral lit) {
+        org.apache.calcite.util.Sarg<?> sarg = lit.getValueAs(org.apache.calcite.util.Sarg.class);
+        if (sarg != null && !sarg.nullAs.equals(org.apache.calcite.rex.RexUnknownAs.TRUE) && !sarg.rangeSet.isEmpty()) {
+          var span = sarg.rangeSet.span();
+          if (span.hasLowerBound()) {
+            lo = normalize(ConstantEvaluator.endpoint(span.lowerEndpoint()), col);
+            loInc = span.lowerBoundType() == com.google.common.collect.BoundType.CLOSED;
+          }
+          if (span.hasUpperBound()) {
+            hi = normalize(ConstantEvaluator.endpoint(span.upperEndpoint()), col);
+            hiInc = span.upperBoundType() == com.google.common.collect.BoundType.CLOSED;
+          }
+        }
+        continue;
+      }
+      if (kind != SqlKind.GREATER_THAN && kind != SqlKind.GREATER_THAN_OR_EQUAL && kind != SqlKind.LESS_THAN
+          && kind != SqlKind.LESS_THAN_OR_EQUAL) {
+        continue;
+      }
+      RexNode a = call.getOperands().get(0);
+      RexNode b = call.getOperands().get(1);
+      boolean flipped;
+      RexNode other;
+      if (a instanceof RexInputRef r && r.getIndex() == pos) {
+        flipped = false;
+        other = b;
+      } else if (b instanceof RexInputRef r2 && r2.getIndex() == pos) {
+        flipped = true;
+        other = a;
+      } else {
+        continue;
+      }
+      Object v = ConstantEvaluator.eval(other, root);
+      if (v == ConstantEvaluator.UNKNOWN || v == null) {
+        continue;
+      }
+      v = normalize(v, col);
+      SqlKind k = flipped ? kind.reverse() : kind;
+      if (k == SqlKind.GREATER_THAN || k == SqlKind.GREATER_THAN_OR_EQUAL) {
+        lo = v;
+        loInc = k == SqlKind.GREATER_THAN_OR_EQUAL;
+      } else {
+        hi = v;
+        hiInc = k == SqlKind.LESS_THAN_OR_EQUAL;
+      }
+    }
+    if (lo == null && hi == null) {
+      return rows;
+    }
+    if (lo != null && hi != null) {
+      int c = io.driftdb.materializer.ValueComparator.compareValues(lo, hi);
+      if (c > 0 || (c == 0 && !(loInc && hiInc))) {
+        return java.util.Collections.emptyNavigableMap();
+      }
+      return rows.subMap(RowKey.of(lo), loInc, RowKey.of(hi), hiInc);
+    }
+    return lo != null ? rows.tailMap(RowKey.of(lo), loInc) : rows.headMap(RowKey.of(hi), hiInc);
+  }
+
+  private int positionOf(ColumnInfo col) {
+    for (int p = 0; p < userCount; p++) {
+      if (table.shape().columns().get(p).name().equals(col.name())) {
+        return p;
+      }
+    }
+    return -1;
   }
 
   /** Keys to look at instead of the whole table, or null for a full scan. */
