@@ -17,6 +17,7 @@ public final class TableData {
   private final long tableId;
   private final long createdSeq;
   private volatile long droppedSeq = Long.MAX_VALUE;
+  private volatile long lastModifiedSeq;
   private volatile List<SchemaVersion> schemas;
   private final ConcurrentSkipListMap<RowKey, VersionChain> rows = new ConcurrentSkipListMap<>();
   private final Map<String, SecondaryIndex> indexes = new ConcurrentHashMap<>();
@@ -28,6 +29,12 @@ public final class TableData {
     this.tableId = schema.tableId();
     this.createdSeq = createdSeq;
     this.schemas = List.of(new SchemaVersion(createdSeq, schema));
+    this.lastModifiedSeq = createdSeq;
+  }
+
+  /** SEQ of the last row write or schema change; SERIALIZABLE validation of whole-table reads uses it. */
+  public long lastModifiedSeq() {
+    return lastModifiedSeq;
   }
 
   public long tableId() {
@@ -101,6 +108,7 @@ public final class TableData {
     List<SchemaVersion> next = new ArrayList<>(schemas);
     next.add(new SchemaVersion(seq, schema));
     schemas = List.copyOf(next);
+    lastModifiedSeq = Math.max(lastModifiedSeq, seq);
   }
 
   void drop(long seq) {
@@ -108,6 +116,7 @@ public final class TableData {
   }
 
   void write(long seq, RowKey key, Object[] row, byte op) {
+    lastModifiedSeq = Math.max(lastModifiedSeq, seq);
     VersionChain chain = rows.computeIfAbsent(key, k -> new VersionChain());
     if (op == VersionChain.DELETE) {
       Object[] last = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);

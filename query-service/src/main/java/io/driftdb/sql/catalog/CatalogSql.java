@@ -17,6 +17,7 @@ public final class CatalogSql {
   static final String REGNAMESPACE_OUT = "drift_regnamespace_out";
   static final String REGPROC = "drift_regproc";
   static final String EXPAND_RECORD = "drift_expand_record";
+  static final String REGEX_MATCH = "drift_regex_match";
 
   private CatalogSql() {}
 

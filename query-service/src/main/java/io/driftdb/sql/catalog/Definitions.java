@@ -33,6 +33,10 @@ final class Definitions {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 
+  static boolean isPgReserved(String word) {
+    return RESERVED.contains(word);
+  }
+
   /** Column names of {@code attnums} in {@code t}, quoted where needed. */
   static List<String> columnNames(CatalogSnapshot.Table t, List<Short> attnums) {
     List<String> out = new ArrayList<>();

@@ -67,7 +67,8 @@ final class NodeRewrites extends SqlShuttle {
   /** Cheap test: can the statement contain anything these rewrites care about? */
   static boolean mayApply(String sql) {
     String s = sql.toLowerCase(Locale.ROOT);
-    return s.contains("pg_") || s.contains("::") || s.contains("cast") || s.contains("'{");
+    return s.contains("pg_") || s.contains("::") || s.contains("cast") || s.contains("'{") || s.contains("rlike")
+        || s.indexOf('~') >= 0 || s.contains("current_catalog") || s.contains("any");
   }
 
   static SqlNode apply(SqlNode node) {
@@ -103,11 +104,29 @@ final class NodeRewrites extends SqlShuttle {
     if ((c.getKind() == SqlKind.EQUALS || c.getKind() == SqlKind.NOT_EQUALS) && c.operandCount() == 2) {
       c = arrayLiteralComparison(c);
     }
+    if (c.getKind() == SqlKind.SOME || c.getKind() == SqlKind.ALL) {
+      c = quantifiedLiteral(c);
+    }
+    if (c.getKind() == SqlKind.RLIKE && c.operandCount() == 2) {
+      // [NOT] RLIKE (what TextRewrites makes of ~ and !~): Calcite has it only in other dialects.
+      SqlCall match = fn(CatalogSql.REGEX_MATCH, c.operand(0), c.operand(1));
+      boolean negated = c.getOperator().getName().toUpperCase(Locale.ROOT).startsWith("NOT");
+      return (negated ? SqlStdOperatorTable.NOT.createCall(POS, match) : match).accept(this);
+    }
     if (c.getOperator() instanceof SqlUnresolvedFunction f && f.getSqlIdentifier() != null
         && !f.getSqlIdentifier().isSimple()) {
       c = unqualify(c, f);
     }
     return super.visit(c);
+  }
+
+  @Override
+  public SqlNode visit(SqlIdentifier id) {
+    // The parser leaves CURRENT_CATALOG as a bare name; PostgreSQL's is the database name.
+    if (id.isSimple() && !id.isComponentQuoted(0) && id.getSimple().equalsIgnoreCase("current_catalog")) {
+      return fn("current_database");
+    }
+    return id;
   }
 
   // ---- SELECT blocks ----
@@ -324,6 +343,18 @@ final class NodeRewrites extends SqlShuttle {
   }
 
   // ---- array literals ----
+
+  /**
+   * {@code 'd' = ANY(chars)}: Calcite wants the same type name on both sides, and a string
+   * literal is CHAR(n) while text columns are VARCHAR.
+   */
+  private static SqlCall quantifiedLiteral(SqlCall c) {
+    if (c.operandCount() == 2 && c.operand(0) instanceof SqlCharStringLiteral lit) {
+      c.setOperand(0, SqlStdOperatorTable.CAST.createCall(POS, lit,
+          new SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS)));
+    }
+    return c;
+  }
 
   /** {@code x = '{0}'}: PostgreSQL reads an untyped literal as the array type of the other side. */
   private static SqlCall arrayLiteralComparison(SqlCall c) {

@@ -63,6 +63,7 @@ public final class PgFunctions {
     add(s, CatalogSql.REGNAMESPACE_IN, PgFunction.of(PgFunctions.class, "regnamespaceIn", OID, ANY));
     add(s, CatalogSql.REGNAMESPACE_OUT, PgFunction.of(PgFunctions.class, "regnamespaceOut", TEXT, ANY));
     add(s, CatalogSql.REGPROC, PgFunction.of(PgFunctions.class, "regproc", TEXT, ANY));
+    add(s, CatalogSql.REGEX_MATCH, PgFunction.of(PgFunctions.class, "regexMatch", BOOL, TEXT, TEXT));
     s.add("generate_series", org.apache.calcite.schema.impl.TableFunctionImpl.create(Series.class, "of"));
     s.add("generate_series", org.apache.calcite.schema.impl.TableFunctionImpl.create(Series.class, "ofStep"));
   }
@@ -311,6 +312,21 @@ public final class PgFunctions {
     }
     String n = SystemCatalog.namespaceName(oid);
     return n == null ? String.valueOf(oid) : n;
+  }
+
+  /**
+   * {@code text ~ pattern}: does the regular expression match anywhere in the text? Patterns are
+   * Java regular expressions, which agree with PostgreSQL's for the common constructs.
+   */
+  public static Boolean regexMatch(String text, String pattern) {
+    if (text == null || pattern == null) {
+      return null;
+    }
+    try {
+      return java.util.regex.Pattern.compile(pattern).matcher(text).find();
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new SqlError("2201B", "invalid regular expression: " + e.getDescription());
+    }
   }
 
   /** {@code 'pg_catalog.f'::regproc}: functions are named without their schema in pg_type and pg_am. */

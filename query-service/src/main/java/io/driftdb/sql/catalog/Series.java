@@ -25,15 +25,20 @@ public final class Series extends AbstractTable implements ScannableTable {
     this.step = step;
   }
 
-  public static ScannableTable of(int start, int stop) {
-    return new Series(start, stop, 1);
+  public static ScannableTable of(Object start, Object stop) {
+    return ofStep(start, stop, 1);
   }
 
-  public static ScannableTable ofStep(int start, int stop, int step) {
-    if (step == 0) {
+  /** Arguments arrive as whatever numeric type the call site has; a null bound gives no rows. */
+  public static ScannableTable ofStep(Object start, Object stop, Object step) {
+    if (start == null || stop == null || step == null) {
+      return new Series(1, 0, 1);
+    }
+    long st = ((Number) step).longValue();
+    if (st == 0) {
       throw new io.driftdb.sql.SqlError(io.driftdb.sql.SqlError.INVALID_PARAMETER_VALUE, "step size cannot equal zero");
     }
-    return new Series(start, stop, step);
+    return new Series(((Number) start).longValue(), ((Number) stop).longValue(), st);
   }
 
   @Override

@@ -30,7 +30,10 @@ final class TextRewrites {
       "returning", "escape", "similar", "rlike", "collate", "for", "window", "over", "partition", "fetch", "only",
       "lateral", "natural", "true", "false", "null");
   private static final Set<String> SET_RETURNING = Set.of("generate_series");
-  private static final Set<String> CALCITE_ONLY_RESERVED = Set.of("result");
+  /** Words PostgreSQL does not reserve but Calcite does, quoted wherever they appear. */
+  private static final Set<String> CALCITE_ONLY_RESERVED = Set.of("result", "member");
+  private static final org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata CALCITE =
+      io.driftdb.sql.parser.DriftSqlParserImpl.FACTORY.getParser(new java.io.StringReader("")).getMetadata();
 
   private TextRewrites() {}
 
@@ -38,7 +41,8 @@ final class TextRewrites {
   static boolean mayApply(String sql) {
     String s = sql.toLowerCase(Locale.ROOT);
     return s.indexOf('~') >= 0 || s.indexOf('&') >= 0 || s.indexOf('|') >= 0 || s.contains("operator")
-        || s.contains("collate") || s.contains("[]") || s.contains("generate_series") || s.contains("result");
+        || s.contains("collate") || s.contains("[]") || s.contains("generate_series") || s.contains("result")
+        || s.contains("member") || s.indexOf('.') >= 0;
   }
 
   static String apply(String sql) {
@@ -316,12 +320,26 @@ final class TextRewrites {
     return -1;
   }
 
+  /**
+   * Quotes words Calcite reserves where PostgreSQL reads them as names: the fixed list anywhere,
+   * any Calcite key word in a qualified name ({@code tmp.cardinality}, {@code result.x}) or
+   * after AS.
+   */
   private static String reservedWords(String sql) {
     List<Token> t = SqlLexer.tokenize(sql);
     StringBuilder b = new StringBuilder();
     int last = 0;
-    for (Token k : t) {
-      if (k.kind() == Token.Kind.WORD && CALCITE_ONLY_RESERVED.contains(k.text())) {
+    for (int i = 0; i < t.size(); i++) {
+      Token k = t.get(i);
+      if (k.kind() != Token.Kind.WORD) {
+        continue;
+      }
+      boolean call = i + 1 < t.size() && t.get(i + 1).isSymbol("(");
+      boolean qualified = i > 0 && t.get(i - 1).isSymbol(".") && !call
+          || i + 2 < t.size() && t.get(i + 1).isSymbol(".") && t.get(i + 2).isIdentifier()
+          || i > 0 && t.get(i - 1).is("as") && !call;
+      if (CALCITE_ONLY_RESERVED.contains(k.text()) || qualified && !Definitions.isPgReserved(k.text())
+          && CALCITE.isReservedWord(k.text().toUpperCase(Locale.ROOT))) {
         b.append(sql, last, k.start()).append('"').append(k.text()).append('"');
         last = k.end();
       }

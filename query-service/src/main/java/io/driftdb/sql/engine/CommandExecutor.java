@@ -137,7 +137,7 @@ final class CommandExecutor {
       return QueryResult.command("ROLLBACK");
     }
     try {
-      session.commitWrites(tx.startSeq, tx.writes);
+      session.commitWrites(tx.startSeq, tx.writes, tx.reads);
     } catch (SqlError e) {
       session.endBlock();
       session.listener().aborted();

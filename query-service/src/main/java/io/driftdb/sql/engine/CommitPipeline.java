@@ -155,6 +155,7 @@ public final class CommitPipeline {
         }
       }
     }
+    validateReads(req);
     Map<Long, Set<RowKey>> keys = new HashMap<>();
     for (var e : w.rows().entrySet()) {
       long tableId = e.getKey();
@@ -182,6 +183,30 @@ public final class CommitPipeline {
       }
     }
     return keys;
+  }
+
+  /** SERIALIZABLE: nothing the transaction read may have been written since its snapshot. */
+  private void validateReads(CommitRequest req) {
+    io.driftdb.sql.plan.ReadSet reads = req.readSet();
+    if (reads == null) {
+      return;
+    }
+    for (long tableId : reads.tables()) {
+      TableData t = materializer.catalog().table(tableId);
+      Set<RowKey> pending = pendingKeys.get(tableId);
+      if ((t != null && t.lastModifiedSeq() > req.startSeq()) || (pending != null && !pending.isEmpty())) {
+        throw conflict("could not serialize access due to read/write dependencies among transactions");
+      }
+    }
+    for (var e : reads.keys().entrySet()) {
+      TableData t = materializer.catalog().table(e.getKey());
+      Set<RowKey> pending = pendingKeys.getOrDefault(e.getKey(), Set.of());
+      for (RowKey k : e.getValue()) {
+        if ((t != null && t.lastWriteSeq(k) > req.startSeq()) || pending.contains(k)) {
+          throw conflict("could not serialize access due to read/write dependencies among transactions");
+        }
+      }
+    }
   }
 
   private static long lastDdlSeq(TableData t) {

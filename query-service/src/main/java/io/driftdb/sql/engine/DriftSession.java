@@ -55,11 +55,14 @@ final class DriftSession implements SqlSession {
     final boolean readOnly;
     WriteSet writes = new WriteSet();
     final LinkedHashMap<String, WriteSet> savepoints = new LinkedHashMap<>();
+    /** Only SERIALIZABLE blocks track what they read. */
+    final io.driftdb.sql.plan.ReadSet reads;
 
     Transaction(long startSeq, String isolation, boolean readOnly) {
       this.startSeq = startSeq;
       this.isolation = isolation;
       this.readOnly = readOnly;
+      this.reads = "serializable".equals(isolation) ? new io.driftdb.sql.plan.ReadSet() : null;
     }
   }
 
@@ -103,7 +106,8 @@ final class DriftSession implements SqlSession {
   }
 
   ReadContext readContext(long seq) {
-    return new ReadContext(engine.materializer(), seq, tx == null ? null : tx.writes.overlay());
+    return new ReadContext(engine.materializer(), seq, tx == null ? null : tx.writes.overlay(),
+        tx == null ? null : tx.reads);
   }
 
   void beginBlock(String isolation, boolean readOnly) {
@@ -127,10 +131,14 @@ final class DriftSession implements SqlSession {
 
   /** Commits {@code writes} read at {@code startSeq} as one transaction; returns its SEQ. */
   long commitWrites(long startSeq, WriteSet writes) {
+    return commitWrites(startSeq, writes, null);
+  }
+
+  long commitWrites(long startSeq, WriteSet writes, io.driftdb.sql.plan.ReadSet reads) {
     if (writes.isEmpty()) {
       return -1;
     }
-    long seq = engine.pipeline().commit(new CommitRequest(info, startSeq, writes, null));
+    long seq = engine.pipeline().commit(new CommitRequest(info, startSeq, writes, null, reads));
     lastCommitSeq = seq;
     return seq;
   }

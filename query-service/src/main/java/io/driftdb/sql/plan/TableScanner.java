@@ -95,6 +95,14 @@ final class TableScanner {
     }
     int[] ids = columnIds(t);
     Collection<RowKey> candidates = candidateKeys(t);
+    ReadSet reads = overlay == null && seq != snap ? null : rc.readSet();
+    if (reads != null) {
+      if (candidates != null && candidatesAreKeys) {
+        candidates.forEach(k -> reads.key(t.tableId(), k));
+      } else {
+        reads.table(t.tableId());
+      }
+    }
     if (candidates != null) {
       for (RowKey k : candidates) {
         if (overlay != null && overlay.containsKey(k)) {
@@ -321,8 +329,12 @@ final class TableScanner {
     return -1;
   }
 
+  /** Whether the last candidateKeys() answer came from the primary key (exact) rather than an index. */
+  private boolean candidatesAreKeys;
+
   /** Keys to look at instead of the whole table, or null for a full scan. */
   private Collection<RowKey> candidateKeys(TableData t) {
+    candidatesAreKeys = false;
     TableSchema s = t.latestSchema();
     if (s.hasPrimaryKey()) {
       Object[] key = new Object[s.primaryKey().size()];
@@ -336,6 +348,7 @@ final class TableScanner {
         key[i] = v.get();
       }
       if (all) {
+        candidatesAreKeys = true;
         return List.of(new RowKey(key));
       }
     }

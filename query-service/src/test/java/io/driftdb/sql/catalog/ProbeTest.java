@@ -20,7 +20,26 @@ class ProbeTest {
       String oid = null;
       for (String q : List.of("psql_l", "psql_dt", "psql_d_1", "psql_d_2", "psql_d_3", "psql_d_4", "psql_d_5", "psql_d_6",
           "psql_d_7", "psql_d_8", "psql_d_9", "psql_di", "psql_du", "psql_dn", "psql_d_all", "jdbc_get_tables",
-          "jdbc_current_catalog", "jdbc_get_columns", "jdbc_get_primary_keys", "jdbc_get_schemas", "jdbc_get_index_info")) {
+          "jdbc_current_catalog", "jdbc_get_columns", "jdbc_get_primary_keys", "jdbc_get_schemas", "jdbc_get_index_info",
+          "EXTRA")) {
+        if (q.equals("EXTRA")) {
+          try {
+            for (String extra : java.nio.file.Files.readString(Path.of("/tmp/probe_queries.txt")).split(";;")) {
+              if (extra.isBlank()) {
+                continue;
+              }
+              try {
+                System.out.println("== " + extra.strip());
+                f.rows(extra.strip()).forEach(r -> System.out.println("   " + r));
+              } catch (RuntimeException e) {
+                System.out.println("   FAILED: " + e);
+              }
+            }
+          } catch (java.io.IOException e) {
+            System.out.println("no extras");
+          }
+          continue;
+        }
         String sql = CatalogFixture.query(q).replace("$NAME", "users");
         if (oid != null) {
           sql = sql.replace("$OID", oid);
