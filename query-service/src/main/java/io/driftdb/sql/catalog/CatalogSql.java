@@ -18,6 +18,8 @@ public final class CatalogSql {
   static final String REGPROC = "drift_regproc";
   static final String EXPAND_RECORD = "drift_expand_record";
   static final String REGEX_MATCH = "drift_regex_match";
+  static final String SESSION_USER = "drift_session_user";
+  static final String ARRAY_CAT = "drift_array_cat";
 
   private CatalogSql() {}
 

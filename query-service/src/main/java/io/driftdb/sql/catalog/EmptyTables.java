@@ -35,6 +35,8 @@ final class EmptyTables {
             + " seqmin:int8 seqcache:int8 seqcycle:bool"),
         empty(3079, "pg_extension", 'r', "oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool"
             + " extversion:text extconfig:oid[] extcondition:text[]"),
+        empty(3466, "pg_event_trigger", 'r', "oid:oid evtname:name evtevent:name evtowner:oid evtfoid:oid"
+            + " evtenabled:char evttags:text[]"),
         empty(3501, "pg_enum", 'r', "oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name"),
         empty(3118, "pg_foreign_table", 'r', "ftrelid:oid ftserver:oid ftoptions:text[]"),
         empty(3350, "pg_partitioned_table", 'r', "partrelid:oid partstrat:char partnatts:int2 partdefid:oid"

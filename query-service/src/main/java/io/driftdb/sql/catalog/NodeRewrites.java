@@ -68,7 +68,8 @@ final class NodeRewrites extends SqlShuttle {
   static boolean mayApply(String sql) {
     String s = sql.toLowerCase(Locale.ROOT);
     return s.contains("pg_") || s.contains("::") || s.contains("cast") || s.contains("'{") || s.contains("rlike")
-        || s.indexOf('~') >= 0 || s.contains("current_catalog") || s.contains("any");
+        || s.indexOf('~') >= 0 || s.contains("current_catalog") || s.contains("any") || s.contains("user")
+        || s.contains("current_role");
   }
 
   static SqlNode apply(SqlNode node) {
@@ -107,6 +108,9 @@ final class NodeRewrites extends SqlShuttle {
     if (c.getKind() == SqlKind.SOME || c.getKind() == SqlKind.ALL) {
       c = quantifiedLiteral(c);
     }
+    if (c.getOperator() == SqlStdOperatorTable.CONCAT && (isArray(c.operand(0)) || isArray(c.operand(1)))) {
+      return fn(CatalogSql.ARRAY_CAT, c.operand(0), c.operand(1)).accept(this);
+    }
     if (c.getKind() == SqlKind.RLIKE && c.operandCount() == 2) {
       // [NOT] RLIKE (what TextRewrites makes of ~ and !~): Calcite has it only in other dialects.
       SqlCall match = fn(CatalogSql.REGEX_MATCH, c.operand(0), c.operand(1));
@@ -122,9 +126,17 @@ final class NodeRewrites extends SqlShuttle {
 
   @Override
   public SqlNode visit(SqlIdentifier id) {
-    // The parser leaves CURRENT_CATALOG as a bare name; PostgreSQL's is the database name.
-    if (id.isSimple() && !id.isComponentQuoted(0) && id.getSimple().equalsIgnoreCase("current_catalog")) {
-      return fn("current_database");
+    // The parser leaves these niladic functions as bare names.
+    if (id.isSimple() && !id.isComponentQuoted(0)) {
+      switch (id.getSimple().toLowerCase(Locale.ROOT)) {
+        case "current_catalog":
+          return fn("current_database");
+        case "current_user", "session_user", "user", "current_role":
+          // Calcite's versions read a context variable the engine does not set.
+          return fn(CatalogSql.SESSION_USER);
+        default:
+          return id;
+      }
     }
     return id;
   }
@@ -265,6 +277,13 @@ final class NodeRewrites extends SqlShuttle {
       return SqlStdOperatorTable.CAST.createCall(call.getParserPosition(), operand, plain);
     }
     return null;
+  }
+
+  /** An array constructor, or a call of our array concatenation: {@code ||} on it is array concatenation. */
+  private static boolean isArray(SqlNode n) {
+    return n instanceof SqlCall c && (c.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR
+        || c.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+        || c.getOperator() instanceof SqlFunction f && f.getName().equalsIgnoreCase(CatalogSql.ARRAY_CAT));
   }
 
   private static boolean isRegCast(SqlNode n) {

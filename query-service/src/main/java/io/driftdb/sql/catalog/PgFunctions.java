@@ -4,11 +4,13 @@ import static io.driftdb.sql.catalog.CatalogType.ANY;
 import static io.driftdb.sql.catalog.CatalogType.ANY_ARRAY;
 import static io.driftdb.sql.catalog.CatalogType.BOOL;
 import static io.driftdb.sql.catalog.CatalogType.INT4;
+import static io.driftdb.sql.catalog.CatalogType.INT8;
 import static io.driftdb.sql.catalog.CatalogType.OID;
 import static io.driftdb.sql.catalog.CatalogType.TEXT;
 import static io.driftdb.sql.catalog.CatalogType.TEXT_ARRAY;
 
 import io.driftdb.sql.SqlError;
+import io.driftdb.sql.plan.DriftFunctions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,27 +28,33 @@ public final class PgFunctions {
   private PgFunctions() {}
 
   static void register(SchemaPlus s) {
-    add(s, "format_type", PgFunction.of(PgFunctions.class, "formatType", TEXT, ANY, ANY));
+    add(s, "format_type", PgFunction.of(PgFunctions.class, "formatType", TEXT, ANY, INT4));
     add(s, "pg_get_userbyid", PgFunction.of(PgFunctions.class, "userById", TEXT, ANY));
     add(s, "pg_table_is_visible", PgFunction.of(PgFunctions.class, "tableIsVisible", BOOL, ANY));
     add(s, "pg_type_is_visible", PgFunction.of(PgFunctions.class, "typeIsVisible", BOOL, ANY));
+    for (String f : new String[] {"pg_function_is_visible", "pg_collation_is_visible", "pg_operator_is_visible",
+        "pg_conversion_is_visible", "pg_opclass_is_visible"}) {
+      // Everything DriftDB has lives in pg_catalog or public, both on the search path.
+      add(s, f, PgFunction.of(PgFunctions.class, "exists", BOOL, ANY));
+    }
+    add(s, CatalogSql.SESSION_USER, PgFunction.of(PgFunctions.class, "sessionUser", TEXT));
     add(s, "pg_get_indexdef", PgFunction.of(PgFunctions.class, "indexDef", TEXT, ANY));
-    add(s, "pg_get_indexdef", PgFunction.of(PgFunctions.class, "indexDef", TEXT, ANY, ANY, BOOL));
+    add(s, "pg_get_indexdef", PgFunction.of(PgFunctions.class, "indexDef", TEXT, ANY, INT4, BOOL));
     add(s, "pg_get_constraintdef", PgFunction.of(PgFunctions.class, "constraintDef", TEXT, ANY));
     add(s, "pg_get_constraintdef", PgFunction.of(PgFunctions.class, "constraintDef", TEXT, ANY, BOOL));
     add(s, "pg_get_expr", PgFunction.of(PgFunctions.class, "expr", TEXT, TEXT, ANY));
     add(s, "pg_get_expr", PgFunction.of(PgFunctions.class, "expr", TEXT, TEXT, ANY, BOOL));
     add(s, "pg_get_statisticsobjdef_columns", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY));
     add(s, "obj_description", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY));
-    add(s, "obj_description", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY, TEXT));
-    add(s, "col_description", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY, ANY));
-    add(s, "shobj_description", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY, TEXT));
-    add(s, "pg_encoding_to_char", PgFunction.of(PgFunctions.class, "encodingToChar", TEXT, ANY));
+    add(s, "obj_description", PgFunction.of(PgFunctions.class, "noTextText", TEXT, ANY, TEXT));
+    add(s, "col_description", PgFunction.of(PgFunctions.class, "noTextInt", TEXT, ANY, INT4));
+    add(s, "shobj_description", PgFunction.of(PgFunctions.class, "noTextText", TEXT, ANY, TEXT));
+    add(s, "pg_encoding_to_char", PgFunction.of(PgFunctions.class, "encodingToChar", TEXT, INT4));
     add(s, "current_schemas", PgFunction.of(PgFunctions.class, "currentSchemas", TEXT_ARRAY, BOOL));
     add(s, "array_to_string", PgFunction.of(PgFunctions.class, "arrayToString", TEXT, ANY_ARRAY, TEXT));
     add(s, "array_to_string", PgFunction.of(PgFunctions.class, "arrayToString", TEXT, ANY_ARRAY, TEXT, TEXT));
-    add(s, "array_upper", PgFunction.of(PgFunctions.class, "arrayUpper", INT4, ANY_ARRAY, ANY));
-    add(s, "array_lower", PgFunction.of(PgFunctions.class, "arrayLower", INT4, ANY_ARRAY, ANY));
+    add(s, "array_upper", PgFunction.of(PgFunctions.class, "arrayUpper", INT4, ANY_ARRAY, INT4));
+    add(s, "array_lower", PgFunction.of(PgFunctions.class, "arrayLower", INT4, ANY_ARRAY, INT4));
     add(s, "pg_relation_is_publishable", PgFunction.of(PgFunctions.class, "relationIsPublishable", BOOL, ANY));
     for (String f : new String[] {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
         "has_column_privilege", "has_any_column_privilege", "has_function_privilege"}) {
@@ -55,6 +63,21 @@ public final class PgFunctions {
       add(s, f, PgFunction.of(PgFunctions.class, "privilege", BOOL, ANY, ANY, TEXT));
     }
     add(s, "quote_ident", PgFunction.of(PgFunctions.class, "quoteIdent", TEXT, TEXT));
+    for (String f : new String[] {"pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size",
+        "pg_database_size"}) {
+      // DriftDB does not account storage per relation: the size is unknown (NULL), not zero.
+      add(s, f, PgFunction.of(PgFunctions.class, "unknownSize", INT8, ANY));
+    }
+    add(s, "pg_size_pretty", PgFunction.of(PgFunctions.class, "sizePretty", TEXT, INT8));
+    add(s, "pg_tablespace_location", PgFunction.of(PgFunctions.class, "noText", TEXT, ANY));
+    for (String f : new String[] {"pg_get_function_result", "pg_get_function_arguments",
+        "pg_get_function_identity_arguments", "pg_get_viewdef", "pg_get_triggerdef", "pg_get_ruledef"}) {
+      // pg_proc, views, triggers and rules are empty: there is nothing to describe.
+      add(s, f, PgFunction.of(PgFunctions.class, "noText", TEXT, ANY));
+    }
+    add(s, "getdatabaseencoding", PgFunction.of(PgFunctions.class, "databaseEncoding", TEXT));
+    add(s, "pg_char_to_encoding", PgFunction.of(PgFunctions.class, "charToEncoding", INT4, TEXT));
+    add(s, CatalogSql.ARRAY_CAT, PgFunction.of(PgFunctions.class, "arrayCat", ANY_ARRAY, ANY_ARRAY, ANY_ARRAY));
     add(s, "to_regclass", PgFunction.of(PgFunctions.class, "toRegclass", OID, TEXT));
     add(s, CatalogSql.REGCLASS_IN, PgFunction.of(PgFunctions.class, "regclassIn", OID, ANY));
     add(s, CatalogSql.REGCLASS_OUT, PgFunction.of(PgFunctions.class, "regclassOut", TEXT, ANY));
@@ -92,12 +115,12 @@ public final class PgFunctions {
 
   // ---- the functions ----
 
-  public static String formatType(Object typeOid, Object typmod) {
+  public static String formatType(Object typeOid, Integer typmod) {
     Integer oid = oid(typeOid);
     if (oid == null) {
       return null;
     }
-    return PgTypes.format(oid, typmod == null ? null : ((Number) typmod).intValue());
+    return PgTypes.format(oid, typmod);
   }
 
   public static String userById(DataContext root, Object roleOid) {
@@ -131,7 +154,7 @@ public final class PgFunctions {
   }
 
   /** The index's CREATE INDEX statement, or (column > 0) the name of its column-th column. */
-  public static String indexDef(DataContext root, Object indexOid, Object column, Boolean pretty) {
+  public static String indexDef(DataContext root, Object indexOid, Integer column, Boolean pretty) {
     Integer oid = oid(indexOid);
     if (oid == null) {
       return null;
@@ -142,7 +165,7 @@ public final class PgFunctions {
       return null;
     }
     CatalogSnapshot.Table t = snap.table(idx.get().tableOid()).orElseThrow();
-    int col = column == null ? 0 : oid(column);
+    int col = column == null ? 0 : column;
     if (col > 0) {
       return col <= idx.get().attnums().size()
           ? Definitions.columnNames(t, List.of(idx.get().attnums().get(col - 1))).get(0) : "";
@@ -177,16 +200,19 @@ public final class PgFunctions {
     return null;
   }
 
-  public static String noText(Object a, Object b) {
+  public static String noTextInt(Object a, Integer b) {
     return null;
   }
 
-  public static String encodingToChar(Object encoding) {
+  public static String noTextText(Object a, String b) {
+    return null;
+  }
+
+  public static String encodingToChar(Integer encoding) {
     if (encoding == null) {
       return null;
     }
-    int e = ((Number) (encoding instanceof String s ? Integer.valueOf(s) : encoding)).intValue();
-    return e == UTF8 ? "UTF8" : e == 0 ? "SQL_ASCII" : "";
+    return encoding == UTF8 ? "UTF8" : encoding == 0 ? "SQL_ASCII" : "";
   }
 
   public static List<String> currentSchemas(Boolean includeImplicit) {
@@ -216,17 +242,21 @@ public final class PgFunctions {
     return String.join(delimiter, parts);
   }
 
-  public static Integer arrayUpper(List<?> array, Object dimension) {
-    return array == null || array.isEmpty() || oid(dimension) != 1 ? null : array.size();
+  public static Integer arrayUpper(List<?> array, Integer dimension) {
+    return array == null || array.isEmpty() || dimension == null || dimension != 1 ? null : array.size();
   }
 
-  public static Integer arrayLower(List<?> array, Object dimension) {
-    return array == null || array.isEmpty() || oid(dimension) != 1 ? null : 1;
+  public static Integer arrayLower(List<?> array, Integer dimension) {
+    return array == null || array.isEmpty() || dimension == null || dimension != 1 ? null : 1;
   }
 
   public static Boolean relationIsPublishable(DataContext root, Object relOid) {
     Integer oid = oid(relOid);
     return oid == null ? null : CatalogSnapshot.of(root).table(oid).isPresent();
+  }
+
+  public static Boolean exists(Object object) {
+    return object == null ? null : Boolean.TRUE;
   }
 
   public static Boolean privilege(Object object, String privilege) {
@@ -235,6 +265,62 @@ public final class PgFunctions {
 
   public static Boolean privilege(Object role, Object object, String privilege) {
     return object == null || privilege == null ? null : Boolean.TRUE;
+  }
+
+  public static Long unknownSize(Object relation) {
+    return null;
+  }
+
+  /**
+   * Bytes as pg_size_pretty prints them: bytes below 10 kB, then the largest unit that keeps
+   * the number below 20480 half-units, rounded half away from zero.
+   */
+  public static String sizePretty(Long bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    if (Math.abs(bytes) < 10 * 1024) {
+      return bytes + " bytes";
+    }
+    String[] units = {"kB", "MB", "GB", "TB", "PB"};
+    long halves = bytes >> 9;
+    int u = 0;
+    while (u < units.length - 1 && Math.abs(halves) >= 20 * 1024 - 1) {
+      halves >>= 10;
+      u++;
+    }
+    return (halves + (halves < 0 ? -1 : 1)) / 2 + " " + units[u];
+  }
+
+  public static Integer charToEncoding(String name) {
+    if (name == null) {
+      return null;
+    }
+    String n = name.toUpperCase(java.util.Locale.ROOT).replace("-", "");
+    return n.equals("UTF8") || n.equals("UNICODE") ? UTF8 : n.equals("SQL_ASCII") ? 0 : -1;
+  }
+
+  public static String databaseEncoding() {
+    return "UTF8";
+  }
+
+  /** {@code array || array}. */
+  public static List<Object> arrayCat(List<?> a, List<?> b) {
+    if (a == null && b == null) {
+      return null;
+    }
+    List<Object> out = new ArrayList<>();
+    if (a != null) {
+      out.addAll(a);
+    }
+    if (b != null) {
+      out.addAll(b);
+    }
+    return out;
+  }
+
+  public static String sessionUser() {
+    return DriftFunctions.currentUser();
   }
 
   public static String quoteIdent(String name) {
@@ -323,10 +409,25 @@ public final class PgFunctions {
       return null;
     }
     try {
-      return java.util.regex.Pattern.compile(pattern).matcher(text).find();
+      return java.util.regex.Pattern.compile(posixClasses(pattern)).matcher(text).find();
     } catch (java.util.regex.PatternSyntaxException e) {
       throw new SqlError("2201B", "invalid regular expression: " + e.getDescription());
     }
+  }
+
+  /** POSIX bracket classes ({@code [[:alpha:]]}) in Java's spelling. */
+  private static String posixClasses(String pattern) {
+    if (!pattern.contains("[:")) {
+      return pattern;
+    }
+    String[][] classes = {{"[:alpha:]", "\\p{Alpha}"}, {"[:digit:]", "\\d"}, {"[:alnum:]", "\\p{Alnum}"},
+        {"[:space:]", "\\s"}, {"[:upper:]", "\\p{Upper}"}, {"[:lower:]", "\\p{Lower}"},
+        {"[:punct:]", "\\p{Punct}"}, {"[:xdigit:]", "\\p{XDigit}"}, {"[:word:]", "\\w"}};
+    String out = pattern;
+    for (String[] c : classes) {
+      out = out.replace(c[0], c[1]);
+    }
+    return out;
   }
 
   /** {@code 'pg_catalog.f'::regproc}: functions are named without their schema in pg_type and pg_am. */

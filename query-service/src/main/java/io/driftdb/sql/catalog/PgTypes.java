@@ -114,8 +114,11 @@ final class PgTypes {
     };
   }
 
-  /** {@code format_type(oid, typmod)}: the SQL spelling of a type; "???" for an unknown OID. */
+  /** {@code format_type(oid, typmod)}: the SQL spelling of a type; "-" for none, "???" for an unknown OID. */
   static String format(int oid, Integer typmod) {
+    if (oid == 0) {
+      return "-";
+    }
     Optional<PgType> t = byOid(oid);
     if (t.isEmpty()) {
       return "???";

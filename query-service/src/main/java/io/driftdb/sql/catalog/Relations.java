@@ -29,9 +29,12 @@ final class Relations {
     return new Relations(snap);
   }
 
-  /** OID of a possibly qualified, possibly quoted relation name. */
+  /**
+   * OID of a possibly qualified, possibly quoted relation name. DriftDB's table names are
+   * case-insensitive (stored lower-case), so quoted names fold too.
+   */
   Optional<Integer> lookup(String text) {
-    List<String> parts = splitName(text);
+    List<String> parts = splitName(text).stream().map(p -> p.toLowerCase(Locale.ROOT)).toList();
     if (parts.isEmpty() || parts.size() > 2) {
       return Optional.empty();
     }

@@ -11,13 +11,16 @@ import java.util.Set;
  * at all. Each pass re-tokenizes, so string literals and comments are never touched.
  *
  * <ul>
+ *   <li>{@code E'a\nb'} → a standard literal holding the unescaped text (Calcite reads E'' as
+ *       UTF-16 text that does not mix with ordinary strings)</li>
  *   <li>{@code OPERATOR(pg_catalog.~)} → {@code ~}</li>
  *   <li>{@code COLLATE name} → nothing (text compares by code point anyway)</li>
  *   <li>{@code a ~ b}, {@code a ~* b}, {@code a !~ b}, {@code a !~* b} → {@code [NOT] RLIKE}
  *       (Java regular expressions; {@code (?i)} for the case-insensitive forms)</li>
  *   <li>{@code a & b}, {@code a | b} → {@code BITAND(a, b)}, {@code BITOR(a, b)}</li>
  *   <li>{@code ::type[]} → {@code ::type ARRAY}</li>
- *   <li>{@code FROM generate_series(...) s} → {@code FROM TABLE(generate_series(...)) s(s)}</li>
+ *   <li>{@code FROM generate_series(...) s} → {@code FROM TABLE(generate_series(...)) s(s)};
+ *       {@code FROM pg_catalog.unnest(a) x} → {@code FROM UNNEST(a) x(x)}</li>
  *   <li>{@code result}, a reserved word in Calcite only, is quoted</li>
  * </ul>
  */
@@ -29,7 +32,7 @@ final class TextRewrites {
       "using", "asc", "desc", "nulls", "distinct", "all", "any", "some", "exists", "with", "values", "set", "into",
       "returning", "escape", "similar", "rlike", "collate", "for", "window", "over", "partition", "fetch", "only",
       "lateral", "natural", "true", "false", "null");
-  private static final Set<String> SET_RETURNING = Set.of("generate_series");
+  private static final Set<String> SET_RETURNING = Set.of("generate_series", "unnest");
   /** Words PostgreSQL does not reserve but Calcite does, quoted wherever they appear. */
   private static final Set<String> CALCITE_ONLY_RESERVED = Set.of("result", "member");
   private static final org.apache.calcite.sql.parser.SqlAbstractParserImpl.Metadata CALCITE =
@@ -37,27 +40,52 @@ final class TextRewrites {
 
   private TextRewrites() {}
 
-  /** Cheap test: does the text contain anything these rewrites care about? */
-  static boolean mayApply(String sql) {
-    String s = sql.toLowerCase(Locale.ROOT);
-    return s.indexOf('~') >= 0 || s.indexOf('&') >= 0 || s.indexOf('|') >= 0 || s.contains("operator")
-        || s.contains("collate") || s.contains("[]") || s.contains("generate_series") || s.contains("result")
-        || s.contains("member") || s.indexOf('.') >= 0;
+  static String apply(String sql) {
+    // Each pass runs only when its trigger appears in the text: most statements need none.
+    String lower = sql.toLowerCase(Locale.ROOT);
+    String s = sql;
+    if (lower.contains("e'")) {
+      s = escapeStrings(s);
+    }
+    if (lower.contains("operator")) {
+      s = operatorSyntax(s);
+    }
+    if (lower.contains("collate")) {
+      s = collate(s);
+    }
+    if (lower.indexOf('~') >= 0) {
+      s = regexMatch(s);
+    }
+    if (lower.indexOf('&') >= 0) {
+      s = bitwise(s, "&", "BITAND");
+    }
+    if (lower.replace("||", "").indexOf('|') >= 0) {
+      s = bitwise(s, "|", "BITOR");
+    }
+    if (lower.contains("[]")) {
+      s = arrayTypes(s);
+    }
+    if (lower.contains("generate_series") || lower.contains("unnest")) {
+      s = tableFunctions(s);
+    }
+    if (lower.indexOf('.') >= 0 || lower.contains(" as ") || lower.contains("result") || lower.contains("member")) {
+      s = reservedWords(s);
+    }
+    return s;
   }
 
-  static String apply(String sql) {
-    if (!mayApply(sql)) {
-      return sql;
+  private static String escapeStrings(String sql) {
+    List<Token> t = SqlLexer.tokenize(sql);
+    StringBuilder b = new StringBuilder();
+    int last = 0;
+    for (Token k : t) {
+      char first = k.kind() == Token.Kind.STRING ? sql.charAt(k.start()) : ' ';
+      if (first == 'e' || first == 'E') {
+        b.append(sql, last, k.start()).append('\'').append(k.text().replace("'", "''")).append('\'');
+        last = k.end();
+      }
     }
-    String s = operatorSyntax(sql);
-    s = collate(s);
-    s = regexMatch(s);
-    s = bitwise(s, "&", "BITAND");
-    s = bitwise(s, "|", "BITOR");
-    s = arrayTypes(s);
-    s = tableFunctions(s);
-    s = reservedWords(s);
-    return s;
+    return b.append(sql.substring(last)).toString();
   }
 
   private static String operatorSyntax(String sql) {
@@ -263,8 +291,13 @@ final class TextRewrites {
       if (close < 0) {
         return sql;
       }
-      b.append(sql, last, t.get(start).start()).append("TABLE(").append(sql, t.get(start).start(), t.get(close).end())
-          .append(')');
+      if (t.get(i).is("unnest")) {
+        // UNNEST is Calcite syntax already; only the schema prefix has to go.
+        b.append(sql, last, t.get(start).start()).append(sql, t.get(i).start(), t.get(close).end());
+      } else {
+        b.append(sql, last, t.get(start).start()).append("TABLE(")
+            .append(sql, t.get(start).start(), t.get(close).end()).append(')');
+      }
       last = t.get(close).end();
       int a = close + 1;
       if (a < t.size() && t.get(a).is("as")) {
@@ -308,6 +341,22 @@ final class TextRewrites {
     return false;
   }
 
+  /** Is token {@code i} inside the parentheses of a CAST (where AS is followed by a type)? */
+  private static boolean insideCast(List<Token> t, int i) {
+    int depth = 0;
+    for (int j = i - 1; j >= 0; j--) {
+      if (t.get(j).isSymbol(")")) {
+        depth++;
+      } else if (t.get(j).isSymbol("(")) {
+        if (depth == 0) {
+          return j > 0 && t.get(j - 1).is("cast");
+        }
+        depth--;
+      }
+    }
+    return false;
+  }
+
   private static int matching(List<Token> t, int open) {
     int depth = 0;
     for (int j = open; j < t.size(); j++) {
@@ -337,7 +386,7 @@ final class TextRewrites {
       boolean call = i + 1 < t.size() && t.get(i + 1).isSymbol("(");
       boolean qualified = i > 0 && t.get(i - 1).isSymbol(".") && !call
           || i + 2 < t.size() && t.get(i + 1).isSymbol(".") && t.get(i + 2).isIdentifier()
-          || i > 0 && t.get(i - 1).is("as") && !call;
+          || i > 0 && t.get(i - 1).is("as") && !call && !k.is("of") && !insideCast(t, i);
       if (CALCITE_ONLY_RESERVED.contains(k.text()) || qualified && !Definitions.isPgReserved(k.text())
           && CALCITE.isReservedWord(k.text().toUpperCase(Locale.ROOT))) {
         b.append(sql, last, k.start()).append('"').append(k.text()).append('"');

@@ -391,9 +391,6 @@ final class CommandExecutor {
     } catch (IllegalArgumentException e) {
       throw new SqlError(SqlError.UNDEFINED_OBJECT, e.getMessage());
     }
-    if (spec.unique() || spec.checkExpr() != null || spec.references() != null) {
-      throw notYet("UNIQUE, CHECK and FOREIGN KEY constraints are");
-    }
     if (spec.defaultExpr() != null) {
       // Validate now so that a bad default fails at CREATE time, not at the first INSERT.
       Object v = newDml().evalDefault(spec.defaultExpr(), mat().appliedSeq());
@@ -410,9 +407,6 @@ final class CommandExecutor {
         return QueryResult.command("CREATE TABLE");
       }
       throw new SqlError(SqlError.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
-    }
-    if (!ct.uniques().isEmpty() || !ct.checks().isEmpty() || !ct.foreignKeys().isEmpty()) {
-      throw notYet("UNIQUE, CHECK and FOREIGN KEY constraints are");
     }
     List<ColumnDef> cols = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -450,10 +444,23 @@ final class CommandExecutor {
       }
       pk.add(id);
     }
+    List<io.driftdb.schemas.ConstraintDef> constraints = constraints(ct, name, cols, seq);
+    List<List<Integer>> uniqueIndexes = new ArrayList<>();
+    for (var c : constraints) {
+      if (c.getKind() == io.driftdb.schemas.ConstraintKind.UNIQUE) {
+        uniqueIndexes.add(c.getColumns());
+      }
+    }
     DdlEvent create = Schemas.ddl(DdlKind.CREATE_TABLE).setTableId(-1).setTableName(name).setColumns(cols)
-        .setPrimaryKey(pk).setDocumentTable(ct.documentTable()).build();
+        .setPrimaryKey(pk).setDocumentTable(ct.documentTable()).setConstraints(constraints).build();
     int createIndex = out.ddl().size();
     out.addDdl(create);
+    for (var c : constraints) {
+      if (c.getKind() == io.driftdb.schemas.ConstraintKind.UNIQUE) {
+        out.addDdl(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(-(createIndex + 1)).setTableName(name)
+            .setIndex(IndexDef.newBuilder().setName(c.getName()).setColumns(c.getColumns()).setUnique(true).build()).build());
+      }
+    }
     for (List<String> idx : ct.indexes()) {
       List<Integer> ids = new ArrayList<>();
       for (String c : idx) {
@@ -468,6 +475,66 @@ final class CommandExecutor {
               .setColumns(ids).setUnique(false).build()).build());
     }
     return QueryResult.command("CREATE TABLE");
+  }
+
+  /** UNIQUE, CHECK and FOREIGN KEY clauses of CREATE TABLE, named as PostgreSQL names them. */
+  private List<io.driftdb.schemas.ConstraintDef> constraints(Command.CreateTable ct, String table, List<ColumnDef> cols,
+                                                             long seq) {
+    List<io.driftdb.schemas.ConstraintDef> out = new ArrayList<>();
+    java.util.function.Function<String, Integer> idOf = n -> cols.stream().filter(c -> c.getName().equals(n.toLowerCase()))
+        .findFirst().map(ColumnDef::getId).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_COLUMN,
+            "column \"" + n + "\" named in a constraint does not exist"));
+    List<List<String>> uniques = new ArrayList<>(ct.uniques());
+    List<String[]> checks = new ArrayList<>();
+    List<Command.ForeignKeySpec> fks = new ArrayList<>(ct.foreignKeys());
+    for (Command.ColumnSpec c : ct.columns()) {
+      if (c.unique()) {
+        uniques.add(List.of(c.name()));
+      }
+      if (c.checkExpr() != null) {
+        checks.add(new String[] {table + "_" + c.name().toLowerCase() + "_check", c.checkExpr()});
+      }
+      if (c.references() != null) {
+        fks.add(c.references());
+      }
+    }
+    for (int i = 0; i < ct.checks().size(); i++) {
+      checks.add(new String[] {table + "_check" + (i == 0 ? "" : String.valueOf(i)), ct.checks().get(i)});
+    }
+    for (List<String> u : uniques) {
+      out.add(io.driftdb.schemas.ConstraintDef.newBuilder()
+          .setName(table + "_" + String.join("_", u).toLowerCase() + "_key")
+          .setKind(io.driftdb.schemas.ConstraintKind.UNIQUE).setColumns(u.stream().map(idOf).toList()).build());
+    }
+    List<ColumnInfo> infos = new ArrayList<>();
+    for (ColumnDef d : cols) {
+      infos.add(new ColumnInfo(d.getId(), d.getName(), ColumnType.parse(d.getSqlType()), d.getNullable(), d.getDefaultExpr()));
+    }
+    TableSchema shape = new TableSchema(-1, table, infos, List.of(), false, List.of(), List.of(), Map.of(), infos.size());
+    for (String[] c : checks) {
+      // compile now so a bad expression fails the CREATE, not the first INSERT
+      engine.planner().compile(engine.planner().parse(ConstraintChecker.rowQuery(shape, "(" + c[1] + ")")), engine.schema());
+      out.add(io.driftdb.schemas.ConstraintDef.newBuilder().setName(c[0]).setKind(io.driftdb.schemas.ConstraintKind.CHECK)
+          .setExpression(c[1]).build());
+    }
+    for (Command.ForeignKeySpec fk : fks) {
+      TableData parent = table(fk.refTable(), seq);
+      TableSchema ps = parent.latestSchema();
+      List<String> pkNames = ps.primaryKey().stream().map(id -> ps.columnById(id).name()).toList();
+      List<String> refs = fk.refColumns().isEmpty() ? pkNames : fk.refColumns().stream().map(String::toLowerCase).toList();
+      if (!refs.equals(pkNames)) {
+        throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, "a foreign key must reference the primary key of \""
+            + ps.name() + "\" (" + String.join(", ", pkNames) + ")");
+      }
+      if (fk.columns().size() != refs.size()) {
+        throw new SqlError("42830", "number of referencing and referenced columns for foreign key disagree");
+      }
+      out.add(io.driftdb.schemas.ConstraintDef.newBuilder()
+          .setName(table + "_" + String.join("_", fk.columns()).toLowerCase() + "_fkey")
+          .setKind(io.driftdb.schemas.ConstraintKind.FOREIGN_KEY).setColumns(fk.columns().stream().map(idOf).toList())
+          .setRefTable(ps.name()).setRefColumns(refs).setOnDelete(fk.onDelete()).setOnUpdate(fk.onUpdate()).build());
+    }
+    return out;
   }
 
   private QueryResult addColumn(Command.AddColumn ac, long seq, WriteSet out) {
@@ -511,9 +578,6 @@ final class CommandExecutor {
   }
 
   private QueryResult createIndex(Command.CreateIndex ci, long seq, WriteSet out) {
-    if (ci.unique()) {
-      throw notYet("UNIQUE indexes are");
-    }
     TableData t = table(ci.table(), seq);
     TableSchema s = t.latestSchema();
     List<Integer> ids = new ArrayList<>();
@@ -533,8 +597,26 @@ final class CommandExecutor {
         }
       }
     }
+    if (ci.unique()) {
+      java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+      for (var e : t.rows().entrySet()) {
+        Object[] r = e.getValue().rowAt(seq);
+        if (r == null) {
+          continue;
+        }
+        List<Object> v = new ArrayList<>();
+        for (int id : ids) {
+          v.add(id < r.length ? r[id] : null);
+        }
+        if (!v.contains(null) && !seen.add(v)) {
+          throw new SqlError(SqlError.UNIQUE_VIOLATION, "could not create unique index \"" + name
+              + "\": key (" + v + ") is duplicated");
+        }
+      }
+      out.dependsOn(t.tableId());
+    }
     out.addDdl(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t.tableId()).setTableName(s.name())
-        .setIndex(IndexDef.newBuilder().setName(name).setColumns(ids).setUnique(false).build()).build());
+        .setIndex(IndexDef.newBuilder().setName(name).setColumns(ids).setUnique(ci.unique()).build()).build());
     return QueryResult.command("CREATE INDEX");
   }
 }

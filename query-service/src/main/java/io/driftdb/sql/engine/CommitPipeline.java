@@ -156,6 +156,13 @@ public final class CommitPipeline {
       }
     }
     validateReads(req);
+    for (long tableId : w.dependencies()) {
+      TableData t = materializer.catalog().table(tableId);
+      Set<RowKey> pending = pendingKeys.get(tableId);
+      if ((t != null && t.lastModifiedSeq() > req.startSeq()) || (pending != null && !pending.isEmpty())) {
+        throw conflict("a table checked by a constraint was changed by a concurrent transaction");
+      }
+    }
     Map<Long, Set<RowKey>> keys = new HashMap<>();
     for (var e : w.rows().entrySet()) {
       long tableId = e.getKey();

@@ -62,10 +62,12 @@ final class DmlExecutor {
 
   private final DriftEngine engine;
   private final DriftSession session;
+  private final ConstraintChecker constraints;
 
   DmlExecutor(DriftEngine engine, DriftSession session) {
     this.engine = engine;
     this.session = session;
+    this.constraints = new ConstraintChecker(engine, session);
   }
 
   QueryResult run(SqlNode node, DmlClauses clauses, Object[] params, String key) {
@@ -88,20 +90,8 @@ final class DmlExecutor {
     return id.names.get(id.names.size() - 1).toLowerCase();
   }
 
-  /** The row under {@code key} as this statement sees it: its own writes, the block's, then the snapshot. */
   private Object[] visible(TableData t, RowKey key, long seq, WriteSet stmt) {
-    var mine = stmt.rows().get(t.tableId());
-    if (mine != null && mine.containsKey(key)) {
-      return mine.get(key);
-    }
-    DriftSession.Transaction tx = session.tx();
-    if (tx != null) {
-      var block = tx.writes.rows().get(t.tableId());
-      if (block != null && block.containsKey(key)) {
-        return block.get(key);
-      }
-    }
-    return t.rowAt(key, seq);
+    return session.visibleRow(t, key, seq, stmt);
   }
 
   private static RowKey keyOf(TableSchema s, Object[] image) {
@@ -158,6 +148,7 @@ final class DmlExecutor {
     } else {
       key = new RowKey(new Object[] {ThreadLocalRandom.current().nextLong(Long.MAX_VALUE)});
     }
+    constraints.checkRow(t, s, key, image, seq, out);
     out.put(t.tableId(), key, image, true);
     if (returned != null) {
       returned.add(image);
@@ -420,8 +411,11 @@ final class DmlExecutor {
           throw duplicate(s, newKey);
         }
         out.put(t.tableId(), oldKey, null, false);
+        constraints.checkRow(t, s, newKey, next, seq, out);
+        constraints.parentChanged(t, oldKey, newKey, seq, out, 0);
         out.put(t.tableId(), newKey, next, true);
       } else {
+        constraints.checkRow(t, s, newKey, next, seq, out);
         out.put(t.tableId(), oldKey, next, false);
       }
       if (returned != null) {
@@ -449,6 +443,9 @@ final class DmlExecutor {
         continue;
       }
       out.put(t.tableId(), k, null, false);
+      if (s.hasPrimaryKey()) {
+        constraints.parentChanged(t, k, null, seq, out, 0);
+      }
       if (returned != null) {
         returned.add(old);
       }

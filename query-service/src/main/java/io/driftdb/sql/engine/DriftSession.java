@@ -120,6 +120,46 @@ final class DriftSession implements SqlSession {
     failed = false;
   }
 
+  /** The row under {@code key} as a statement sees it: its own writes, the block's, then the snapshot. */
+  Object[] visibleRow(io.driftdb.materializer.TableData t, io.driftdb.materializer.RowKey key, long seq, WriteSet stmt) {
+    var mine = stmt.rows().get(t.tableId());
+    if (mine != null && mine.containsKey(key)) {
+      return mine.get(key);
+    }
+    if (tx != null) {
+      var block = tx.writes.rows().get(t.tableId());
+      if (block != null && block.containsKey(key)) {
+        return block.get(key);
+      }
+    }
+    return t.rowAt(key, seq);
+  }
+
+  /** Every row of {@code t} a statement sees (snapshot overlaid with the block's and its own writes). */
+  java.util.Map<io.driftdb.materializer.RowKey, Object[]> visibleRows(io.driftdb.materializer.TableData t, long seq,
+                                                                      WriteSet stmt) {
+    java.util.Map<io.driftdb.materializer.RowKey, Object[]> out = new java.util.LinkedHashMap<>();
+    for (var e : t.rows().entrySet()) {
+      Object[] r = e.getValue().rowAt(seq);
+      if (r != null) {
+        out.put(e.getKey(), r);
+      }
+    }
+    for (WriteSet w : tx == null ? List.of(stmt) : List.of(tx.writes, stmt)) {
+      var layer = w.rows().get(t.tableId());
+      if (layer != null) {
+        layer.forEach((k, v) -> {
+          if (v == null) {
+            out.remove(k);
+          } else {
+            out.put(k, v);
+          }
+        });
+      }
+    }
+    return out;
+  }
+
   /** ROLLBACK TO SAVEPOINT leaves the failed state. */
   void clearFailed() {
     failed = false;

@@ -18,6 +18,16 @@ public final class WriteSet {
   /** Keys this transaction INSERTed (as opposed to updated): a commit-time duplicate is a unique violation. */
   private final Map<Long, Set<RowKey>> inserted = new LinkedHashMap<>();
   private final List<DdlEvent> ddl = new ArrayList<>();
+  /** Tables that constraint checks looked at: a concurrent write to one of them aborts the commit. */
+  private final Set<Long> dependsOn = new HashSet<>();
+
+  public void dependsOn(long tableId) {
+    dependsOn.add(tableId);
+  }
+
+  public Set<Long> dependencies() {
+    return dependsOn;
+  }
 
   public void put(long tableId, RowKey key, Object[] row, boolean insert) {
     rows.computeIfAbsent(tableId, k -> new LinkedHashMap<>()).put(key, row);
@@ -64,6 +74,7 @@ public final class WriteSet {
       inserted.computeIfAbsent(e.getKey(), k -> new HashSet<>()).addAll(e.getValue());
     }
     ddl.addAll(other.ddl);
+    dependsOn.addAll(other.dependsOn);
   }
 
   /** A deep copy, for savepoints. */

@@ -75,6 +75,12 @@ public final class DriftFunctions {
     return QueryContext.current().database();
   }
 
+  /** The session's user (for the catalog's current_user). */
+  @NonDeterministic
+  public static String currentUser() {
+    return QueryContext.current().user();
+  }
+
   public static String currentSchema() {
     return "public";
   }

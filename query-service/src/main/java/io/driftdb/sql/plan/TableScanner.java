@@ -41,6 +41,7 @@ final class TableScanner {
   private final int userCount;
   private final Timeline timeline;
   private final Catalog catalog;
+  private final List<RowPredicate> predicates;
 
   TableScanner(DriftTable table, ReadContext rc, DataContext root, List<RexNode> filters, int[] projects) {
     this.table = table;
@@ -52,6 +53,17 @@ final class TableScanner {
       conjuncts.addAll(org.apache.calcite.plan.RelOptUtil.conjunctions(f));
     }
     this.filters = conjuncts;
+    // Filters simple enough are applied here; the rest stay in the list for Calcite.
+    List<RowPredicate> own = new ArrayList<>();
+    var fieldList = table.getRowType(root.getTypeFactory()).getFieldList();
+    for (var it = filters.iterator(); it.hasNext(); ) {
+      RowPredicate p = RowPredicate.compile(it.next(), root, fieldList);
+      if (p != null) {
+        own.add(p);
+        it.remove();
+      }
+    }
+    this.predicates = own;
     this.projects = projects;
     this.userCount = table.shape().columns().size();
     this.timeline = rc.materializer().timeline();
@@ -124,7 +136,7 @@ final class TableScanner {
     if (overlay != null) {
       for (Object[] row : overlay.values()) {
         if (row != null) {
-          out.add(build(row, ids, -1, -1, (byte) -1));
+          add(out, build(row, ids, -1, -1, (byte) -1));
         }
       }
     }
@@ -135,7 +147,7 @@ final class TableScanner {
     if (i < 0 || c.opAt(i) == VersionChain.DELETE) {
       return;
     }
-    out.add(build(c.rowAtIndex(i), ids, c.seqAt(i), periodEnd(t, c, i, snap), c.opAt(i)));
+    add(out, build(c.rowAtIndex(i), ids, c.seqAt(i), periodEnd(t, c, i, snap), c.opAt(i)));
   }
 
   /** Every version committed at or before {@code snap}; deletions are zero-length periods. */
@@ -147,7 +159,7 @@ final class TableScanner {
         long from = s.seqs()[i];
         long to = s.ops()[i] == VersionChain.DELETE ? from : periodEnd(t, e.getValue(), i, snap);
         Object[] image = s.rows()[i];
-        out.add(build(image == null ? new Object[0] : image, ids, from, to, s.ops()[i]));
+        add(out, build(image == null ? new Object[0] : image, ids, from, to, s.ops()[i]));
       }
     }
   }
@@ -180,6 +192,14 @@ final class TableScanner {
   }
 
   private Object[] build(Object[] image, int[] ids, long seqFrom, long seqTo, byte op) {
+    if (!predicates.isEmpty()) {
+      RowPredicate.FieldSource src = f -> fieldValue(f, image, ids, seqFrom, seqTo, op);
+      for (RowPredicate p : predicates) {
+        if (!Boolean.TRUE.equals(p.test(src))) {
+          return null;
+        }
+      }
+    }
     int width = projects == null ? userCount + SystemColumns.NAMES.size() : projects.length;
     Object[] r = new Object[width];
     for (int j = 0; j < width; j++) {
@@ -199,6 +219,30 @@ final class TableScanner {
       }
     }
     return r;
+  }
+
+  /** One field of a row in Calcite's form (by table field index), for predicates. */
+  private Object fieldValue(int f, Object[] image, int[] ids, long seqFrom, long seqTo, byte op) {
+    if (f < userCount) {
+      int id = ids[f];
+      return id >= 0 && id < image.length ? image[id] : null;
+    }
+    if (seqFrom < 0) {
+      return null;
+    }
+    return switch (f - userCount) {
+      case 0 -> seqFrom;
+      case 1 -> seqTo;
+      case 2 -> timeline.timestampOf(seqFrom);
+      case 3 -> seqTo == SystemColumns.OPEN_SEQ ? SystemColumns.OPEN_TIME : timeline.timestampOf(seqTo);
+      default -> OP_NAMES[op];
+    };
+  }
+
+  private static void add(List<Object[]> out, Object[] row) {
+    if (row != null) {
+      out.add(row);
+    }
   }
 
   // ---- access paths from filters ----
