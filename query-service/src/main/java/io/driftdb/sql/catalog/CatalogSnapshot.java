@@ -126,7 +126,8 @@ final class CatalogSnapshot {
   private static void addIndexes(Table t) {
     TableSchema s = t.schema();
     if (s.hasPrimaryKey()) {
-      t.indexes().add(new Index(Oids.index(t.oid(), 0), t.name() + "_pkey", t.oid(), attnums(s.primaryKey()), true, true));
+      t.indexes().add(new Index(Oids.index(t.oid(), 0), t.name() + "_pkey", t.oid(), attnums(s.primaryKey()), true,
+          true));
     }
     Map<String, Integer> ordinals = firstSeen(t.data(), sc -> sc.indexes().stream().map(IndexInfo::name).toList());
     for (IndexInfo i : s.indexes()) {
@@ -142,7 +143,8 @@ final class CatalogSnapshot {
       t.constraints().add(new Constraint(Oids.constraint(t.oid(), 0), pk.name(), 'p', t.oid(), pk.attnums(), pk.oid(),
           null, 0, List.of(), null, null));
     }
-    Map<String, Integer> ordinals = firstSeen(t.data(), sc -> sc.constraints().stream().map(ConstraintDef::getName).toList());
+    Map<String, Integer> ordinals = firstSeen(t.data(),
+        sc -> sc.constraints().stream().map(ConstraintDef::getName).toList());
     for (ConstraintDef c : s.constraints()) {
       int oid = Oids.constraint(t.oid(), ordinals.get(c.getName()));
       List<Short> cols = attnums(c.getColumns());
@@ -150,7 +152,8 @@ final class CatalogSnapshot {
         case UNIQUE -> {
           int indexOid = t.indexes().stream().filter(i -> i.name().equals(c.getName())).mapToInt(Index::oid)
               .findFirst().orElse(0);
-          t.constraints().add(new Constraint(oid, c.getName(), 'u', t.oid(), cols, indexOid, null, 0, List.of(), null, null));
+          t.constraints().add(new Constraint(oid, c.getName(), 'u', t.oid(), cols, indexOid, null, 0, List.of(), null,
+              null));
         }
         case CHECK -> t.constraints().add(new Constraint(oid, c.getName(), 'c', t.oid(), cols, 0, c.getExpression(), 0,
             List.of(), null, null));
@@ -162,7 +165,8 @@ final class CatalogSnapshot {
               ref.schema().column(rc).ifPresent(ci -> refCols.add(Table.attnum(ci.id())));
             }
           }
-          t.constraints().add(new Constraint(oid, c.getName(), 'f', t.oid(), cols, 0, null, ref == null ? 0 : ref.oid(), List.copyOf(refCols),
+          t.constraints().add(new Constraint(oid, c.getName(), 'f', t.oid(), cols, 0, null, ref == null ? 0 : ref.oid(),
+              List.copyOf(refCols),
               c.getOnUpdate(), c.getOnDelete()));
         }
         default -> { }
@@ -171,7 +175,8 @@ final class CatalogSnapshot {
   }
 
   /** Ordinal (from 1) of each name in order of first appearance over the schema history. */
-  private static Map<String, Integer> firstSeen(TableData d, java.util.function.Function<TableSchema, List<String>> names) {
+  private static Map<String, Integer> firstSeen(TableData d,
+                                                java.util.function.Function<TableSchema, List<String>> names) {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (TableData.SchemaVersion v : d.schemaHistory()) {
       for (String n : names.apply(v.schema())) {

@@ -53,8 +53,8 @@ final class Definitions {
    */
   static String index(CatalogSnapshot.Index i, CatalogSnapshot.Table t, boolean pretty) {
     return "CREATE " + (i.unique() ? "UNIQUE " : "") + "INDEX " + quote(i.name()) + " ON "
-        + (pretty ? "" : "public.") + quote(t.name()) + " USING btree (" + String.join(", ", columnNames(t, i.attnums()))
-        + ")";
+        + (pretty ? "" : "public.") + quote(t.name()) + " USING btree ("
+        + String.join(", ", columnNames(t, i.attnums())) + ")";
   }
 
   static String constraint(CatalogSnapshot.Constraint c, CatalogSnapshot snap) {

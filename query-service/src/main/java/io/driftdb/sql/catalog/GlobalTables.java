@@ -81,7 +81,7 @@ final class GlobalTables {
     return new SystemTable(1262, Oids.PG_CATALOG, "pg_database", 'r', spec, (snap, out) ->
         // One database per server: the one this session connected to.
         out.add().set("oid", Oids.DATABASE).set("datname", DriftFunctions.currentDatabase())
-            .set("datdba", Oids.BOOTSTRAP_ROLE).set("encoding", PgFunctions.UTF8).set("datlocprovider", "c")
+            .set("datdba", Oids.BOOTSTRAP_ROLE).set("encoding", ValueFunctions.UTF8).set("datlocprovider", "c")
             .set("datallowconn", true).set("datconnlimit", -1).set("dattablespace", Oids.TABLESPACE_DEFAULT)
             .set("datcollate", "C").set("datctype", "C"));
   }
@@ -89,7 +89,8 @@ final class GlobalTables {
   private static SystemTable pgTablespace() {
     return new SystemTable(1213, Oids.PG_CATALOG, "pg_tablespace", 'r',
         "oid:oid spcname:name spcowner:oid spcacl:aclitem[] spcoptions:text[]", (snap, out) ->
-        out.add().set("oid", Oids.TABLESPACE_DEFAULT).set("spcname", "pg_default").set("spcowner", Oids.BOOTSTRAP_ROLE));
+        out.add().set("oid", Oids.TABLESPACE_DEFAULT).set("spcname", "pg_default")
+            .set("spcowner", Oids.BOOTSTRAP_ROLE));
   }
 
   private static SystemTable pgAuthid() {

@@ -69,8 +69,8 @@ final class InformationSchema {
       for (SystemTable t : SystemCatalog.INSTANCE.tables()) {
         int n = 0;
         for (SystemTable.Column c : t.columns()) {
-          column(out.add(), db, SystemCatalog.namespaceName(t.namespace()), t.name(), c.name(), ++n, c.type().wireType(),
-              null, true, null, "NO");
+          column(out.add(), db, SystemCatalog.namespaceName(t.namespace()), t.name(), c.name(), ++n,
+              c.type().wireType(), null, true, null, "NO");
         }
       }
       for (CatalogSnapshot.Table t : snap.tables()) {

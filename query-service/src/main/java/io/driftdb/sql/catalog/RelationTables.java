@@ -23,8 +23,8 @@ final class RelationTables {
   }
 
   private static SystemTable pgNamespace() {
-    return new SystemTable(2615, Oids.PG_CATALOG, "pg_namespace", 'r', "oid:oid nspname:name nspowner:oid nspacl:aclitem[]",
-        (snap, out) -> {
+    return new SystemTable(2615, Oids.PG_CATALOG, "pg_namespace", 'r',
+        "oid:oid nspname:name nspowner:oid nspacl:aclitem[]", (snap, out) -> {
           out.add().set("oid", Oids.PG_CATALOG).set("nspname", "pg_catalog").set("nspowner", Oids.BOOTSTRAP_ROLE);
           out.add().set("oid", Oids.PUBLIC).set("nspname", "public").set("nspowner", Oids.BOOTSTRAP_ROLE);
           out.add().set("oid", Oids.INFORMATION_SCHEMA).set("nspname", "information_schema")
@@ -33,8 +33,9 @@ final class RelationTables {
   }
 
   private static SystemTable pgClass(SystemCatalog sys) {
-    String spec = "oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid relfilenode:oid"
-        + " reltablespace:oid relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid relhasindex:bool"
+    String spec = "oid:oid relname:name relnamespace:oid reltype:oid reloftype:oid relowner:oid relam:oid"
+        + " relfilenode:oid reltablespace:oid relpages:int4 reltuples:float4 relallvisible:int4 reltoastrelid:oid"
+        + " relhasindex:bool"
         + " relisshared:bool relpersistence:char relkind:char relnatts:int2 relchecks:int2 relhasrules:bool"
         + " relhastriggers:bool relhassubclass:bool relrowsecurity:bool relforcerowsecurity:bool relispopulated:bool"
         + " relreplident:char relispartition:bool relrewrite:oid relfrozenxid:xid relminmxid:xid relacl:aclitem[]"

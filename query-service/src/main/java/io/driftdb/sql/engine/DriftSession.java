@@ -201,7 +201,13 @@ final class DriftSession implements SqlSession {
     for (int attempt = 0; ; attempt++) {
       long seq = engine.materializer().appliedSeq();
       WriteSet stmt = new WriteSet();
-      QueryResult r = body.run(seq, stmt);
+      QueryResult r;
+      try {
+        r = body.run(seq, stmt);
+      } catch (RuntimeException e) {
+        engine.listener().aborted();
+        throw e;
+      }
       try {
         commitWrites(seq, stmt);
         return r;

@@ -87,6 +87,33 @@ public final class QueryPlanner {
     }
   }
 
+  /** Adds, under each DriftDB table scan of the plan, the access path the scan will take. */
+  private static String withAccessPaths(RelNode physical, String plan) {
+    List<String> paths = new ArrayList<>();
+    new org.apache.calcite.rel.RelVisitor() {
+      @Override
+      public void visit(RelNode node, int ordinal, RelNode parent) {
+        if (node instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan scan) {
+          DriftTable t = scan.getTable().unwrap(DriftTable.class);
+          if (t != null) {
+            paths.add(AccessPaths.describe(t, scan.filters));
+          }
+        }
+        super.visit(node, ordinal, parent);
+      }
+    }.go(physical);
+    StringBuilder out = new StringBuilder();
+    int next = 0;
+    for (String line : plan.split("\n")) {
+      out.append(line).append('\n');
+      if (line.contains("BindableTableScan(") && next < paths.size()) {
+        String indent = line.substring(0, line.indexOf("BindableTableScan(")) + "  ";
+        out.append(indent).append("DriftDB access path: ").append(paths.get(next++)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
   /** Plans a query (SELECT, VALUES, WITH, EXPLAIN). */
   public CompiledQuery compile(SqlNode query, SchemaPlus root) {
     try {
@@ -139,7 +166,7 @@ public final class QueryPlanner {
             org.apache.calcite.rex.RexProgram.create(physical.getRowType(), projects, null, outType,
                 cluster.getRexBuilder()));
       }
-      String planText = RelOptUtil.toString(physical, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+      String planText = withAccessPaths(physical, RelOptUtil.toString(physical, SqlExplainLevel.EXPPLAN_ATTRIBUTES));
 
       Map<String, Object> stash = new HashMap<>();
       Bindable<Object> bindable;
@@ -154,8 +181,10 @@ public final class QueryPlanner {
         Bindable<Object> b = (Bindable<Object>) (Bindable<?>) EnumerableInterpretable.toBindable(stash, null,
             (EnumerableRel) physical, EnumerableRel.Prefer.ARRAY);
         bindable = b;
+        List<String> names = ColumnNames.of(validated, relRoot.validatedRowType);
+        int i = 0;
         for (RelDataTypeField f : relRoot.validatedRowType.getFieldList()) {
-          columns.add(new Column(f.getName(), TypeMapping.toPg(f.getType())));
+          columns.add(new Column(names.get(i++), TypeMapping.toPg(f.getType())));
           resultTypes.add(f.getType());
         }
       }

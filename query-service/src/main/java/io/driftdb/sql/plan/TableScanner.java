@@ -295,6 +295,28 @@ final class TableScanner {
     if (pos < 0) {
       return rows;
     }
+    Bounds b = boundsOn(pos, col);
+    Object lo = b.lo();
+    boolean loInc = b.loInc();
+    Object hi = b.hi();
+    boolean hiInc = b.hiInc();
+    if (lo == null && hi == null) {
+      return rows;
+    }
+    if (lo != null && hi != null) {
+      int c = io.driftdb.materializer.ValueComparator.compareValues(lo, hi);
+      if (c > 0 || (c == 0 && !(loInc && hiInc))) {
+        return java.util.Collections.emptyNavigableMap();
+      }
+      return rows.subMap(RowKey.of(lo), loInc, RowKey.of(hi), hiInc);
+    }
+    return lo != null ? rows.tailMap(RowKey.of(lo), loInc) : rows.headMap(RowKey.of(hi), hiInc);
+  }
+
+  /** Lower and upper bounds a set of conjuncts puts on the field at {@code pos} (null = open). */
+  private record Bounds(Object lo, boolean loInc, Object hi, boolean hiInc) {}
+
+  private Bounds boundsOn(int pos, ColumnInfo col) {
     Object lo = null;
     boolean loInc = true;
     Object hi = null;
@@ -351,17 +373,7 @@ final class TableScanner {
         hiInc = k == SqlKind.LESS_THAN_OR_EQUAL;
       }
     }
-    if (lo == null && hi == null) {
-      return rows;
-    }
-    if (lo != null && hi != null) {
-      int c = io.driftdb.materializer.ValueComparator.compareValues(lo, hi);
-      if (c > 0 || (c == 0 && !(loInc && hiInc))) {
-        return java.util.Collections.emptyNavigableMap();
-      }
-      return rows.subMap(RowKey.of(lo), loInc, RowKey.of(hi), hiInc);
-    }
-    return lo != null ? rows.tailMap(RowKey.of(lo), loInc) : rows.headMap(RowKey.of(hi), hiInc);
+    return new Bounds(lo, loInc, hi, hiInc);
   }
 
   private int positionOf(ColumnInfo col) {
@@ -400,6 +412,18 @@ final class TableScanner {
       Optional<Object> v = equalityOn(idx.info().columnIds().get(0), s);
       if (v.isPresent()) {
         return idx.candidates(new Object[] {v.get()}, true, new Object[] {v.get()}, true);
+      }
+    }
+    for (SecondaryIndex idx : t.indexes()) {
+      ColumnInfo col = s.columnById(idx.info().columnIds().get(0));
+      int pos = col == null ? -1 : positionOf(col);
+      if (pos < 0 || (s.primaryKey().size() == 1 && s.primaryKey().get(0) == col.id())) {
+        continue;
+      }
+      Bounds b = boundsOn(pos, col);
+      if (b.lo() != null || b.hi() != null) {
+        return idx.candidates(b.lo() == null ? null : new Object[] {b.lo()}, b.loInc(),
+            b.hi() == null ? null : new Object[] {b.hi()}, b.hiInc());
       }
     }
     return null;

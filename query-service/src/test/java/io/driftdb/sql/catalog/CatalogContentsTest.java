@@ -100,7 +100,8 @@ class CatalogContentsTest {
       assertThat(f.rows("select table_catalog, table_schema, table_name, table_type from information_schema.tables"
           + " where table_schema = 'public'")).containsExactly("appdb|public|items|BASE TABLE");
       assertThat(f.rows("select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale,"
-          + " is_nullable, udt_name from information_schema.columns where table_name = 'items' order by ordinal_position"))
+          + " is_nullable, udt_name from information_schema.columns where table_name = 'items'"
+          + " order by ordinal_position"))
           .containsExactly("sku|character varying|20|null|null|NO|varchar", "region|character|2|null|null|NO|bpchar",
               "qty|smallint|null|16|0|NO|int2", "price|numeric|null|8|2|YES|numeric");
       assertThat(f.rows("select constraint_name, constraint_type from information_schema.table_constraints"))
@@ -124,7 +125,8 @@ class CatalogContentsTest {
       // Table names are case-insensitive in DriftDB: stored lower-case, quoted when printed if needed.
       assertThat(f.rows("select c.oid::regclass from pg_class c where c.relname = 'mixed case'"))
           .containsExactly("\"mixed case\"");
-      assertThat(f.rows("select 23::regtype, 1043::regtype::text, 'int4'::regtype::oid, 'character varying'::regtype::oid"))
+      assertThat(f.rows("select 23::regtype, 1043::regtype::text, 'int4'::regtype::oid,"
+          + " 'character varying'::regtype::oid"))
           .containsExactly("integer|character varying|23|1043");
       assertThat(f.rows("select format_type(1700, 655366), format_type(1007, -1), format_type(1042, 7),"
           + " format_type(12345, -1), format_type(null, -1)"))
@@ -135,7 +137,8 @@ class CatalogContentsTest {
           .containsExactly("null|[pg_catalog, public]|[public]");
       assertThat(f.rows("select 'abc' ~ 'b', 'abc' ~* 'B', 'abc' !~ '^b', 'abc' !~* 'A', 6 & 3, 4 | 1"))
           .containsExactly("true|true|true|false|2|5");
-      assertThat(f.rows("select 'a1' ~ '^[[:alpha:]][[:digit:]]$', 'a1' ~ '^[[:digit:]]'")).containsExactly("true|false");
+      assertThat(f.rows("select 'a1' ~ '^[[:alpha:]][[:digit:]]$', 'a1' ~ '^[[:digit:]]'"))
+          .containsExactly("true|false");
       assertThatThrownBy(() -> f.rows("select 'nosuch'::regclass"))
           .isInstanceOfSatisfying(SqlError.class, e -> assertThat(e.sqlState()).isEqualTo(SqlError.UNDEFINED_TABLE));
     }
