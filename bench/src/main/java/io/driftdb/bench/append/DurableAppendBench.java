@@ -1,0 +1,311 @@
+package io.driftdb.bench.append;
+
+import io.driftdb.log.Appended;
+import io.driftdb.log.FlushStats;
+import io.driftdb.log.LocalLog;
+import io.driftdb.log.LogConfig;
+import io.driftdb.log.LogListener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Durable appends to {@link LocalLog} (fsync=group) next to what the disk itself does, in one
+ * run: sequential write with an fdatasync per 1 MiB, and 4 KiB write + fdatasync in a loop.
+ * Each log cell runs T threads that each append synchronously (append().join()) for a while.
+ * Extra cells keep {@code --pipelined} appends in flight per thread at the largest thread
+ * count, to show what the log does when more than one record per appender can share an fsync.
+ *
+ * <pre>
+ * java -cp 'bench/target/classes:bench/target/lib/*' io.driftdb.bench.append.DurableAppendBench \
+ *     [--dir DIR] [--seconds 3] [--warmup 1] [--threads 1,8,64] [--payloads 100,1024] [--pipelined 16]
+ * </pre>
+ */
+public final class DurableAppendBench {
+  private static final double MIB = 1024 * 1024;
+
+  private DurableAppendBench() {}
+
+  record Options(Path dir, double seconds, double warmup, int[] threads, int[] payloads, int pipelined) {
+    static Options parse(String[] args) {
+      Path dir = Path.of("bench-append-data");
+      double seconds = 3;
+      double warmup = 1;
+      int[] threads = {1, 8, 64};
+      int[] payloads = {100, 1024};
+      int pipelined = 16;
+      for (int i = 0; i < args.length; i++) {
+        String v = i + 1 < args.length ? args[i + 1] : "";
+        switch (args[i]) {
+          case "--dir" -> dir = Path.of(v);
+          case "--seconds" -> seconds = Double.parseDouble(v);
+          case "--warmup" -> warmup = Double.parseDouble(v);
+          case "--threads" -> threads = ints(v);
+          case "--payloads" -> payloads = ints(v);
+          case "--pipelined" -> pipelined = Integer.parseInt(v);
+          default -> throw new IllegalArgumentException("unknown option " + args[i]
+              + " (expected --dir, --seconds, --warmup, --threads, --payloads, --pipelined)");
+        }
+        i++;
+      }
+      return new Options(dir, seconds, warmup, threads, payloads, pipelined);
+    }
+
+    private static int[] ints(String csv) {
+      return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+  }
+
+  record RawDisk(double seqMibPerSec, double fsyncsPerSec, double fsyncMicros) {}
+
+  record Cell(int threads, int inFlight, int payload, double txPerSec, double payloadMibPerSec, double logMibPerSec,
+      double recordsPerFsync, double fsyncMicros, double p50Micros, double p99Micros) {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = Options.parse(args);
+    boolean createdDir = !Files.exists(o.dir());
+    Files.createDirectories(o.dir());
+    System.out.printf(Locale.ROOT, "Durable append benchmark: dir %s, %.1f s per cell after %.1f s warm-up, %d cores, %s%n",
+        o.dir().toAbsolutePath(), o.seconds(), o.warmup(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+
+    RawDisk before = rawDisk(o);
+    print("Raw disk before", before);
+
+    List<Cell> cells = new ArrayList<>();
+    int maxThreads = Arrays.stream(o.threads()).max().orElse(1);
+    for (int payload : o.payloads()) {
+      for (int threads : o.threads()) {
+        cells.add(logCell(o, threads, 1, payload));
+      }
+      if (o.pipelined() > 1) {
+        cells.add(logCell(o, maxThreads, o.pipelined(), payload));
+      }
+    }
+
+    RawDisk after = rawDisk(o);
+    print("Raw disk after", after);
+    // A shared or thin-provisioned disk drifts during a run; the better raw figure is the
+    // stricter yardstick for the ratios.
+    RawDisk raw = new RawDisk(Math.max(before.seqMibPerSec(), after.seqMibPerSec()),
+        Math.max(before.fsyncsPerSec(), after.fsyncsPerSec()), Math.min(before.fsyncMicros(), after.fsyncMicros()));
+
+    System.out.println();
+    System.out.println("| appenders | in flight each | payload | tx/s | payload MiB/s | log MiB/s | tx/s ÷ raw fsync/s "
+        + "| payload MiB/s ÷ raw seq MiB/s | records per fsync | mean fsync µs | p50 µs | p99 µs |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (Cell c : cells) {
+      System.out.printf(Locale.ROOT, "| %d | %d | %d B | %,.0f | %.1f | %.1f | %.1f× | %.0f%% | %.1f | %.0f | %.0f | %.0f |%n",
+          c.threads(), c.inFlight(), c.payload(), c.txPerSec(), c.payloadMibPerSec(), c.logMibPerSec(),
+          c.txPerSec() / raw.fsyncsPerSec(), 100 * c.payloadMibPerSec() / raw.seqMibPerSec(), c.recordsPerFsync(),
+          c.fsyncMicros(), c.p50Micros(), c.p99Micros());
+    }
+    System.out.printf(Locale.ROOT, "%nRatios use the better raw figures: %.1f MiB/s sequential (fdatasync per 1 MiB), "
+        + "%.0f fdatasync/s (4 KiB)%n", raw.seqMibPerSec(), raw.fsyncsPerSec());
+    if (createdDir) {
+      Files.delete(o.dir()); // every cell already removed its own files
+    }
+  }
+
+  private static void print(String label, RawDisk r) {
+    System.out.printf(Locale.ROOT, "%s: sequential write + fdatasync per 1 MiB = %.1f MiB/s; "
+        + "4 KiB write + fdatasync = %.0f fsync/s (%.0f us each)%n", label, r.seqMibPerSec(), r.fsyncsPerSec(),
+        r.fsyncMicros());
+  }
+
+  /**
+   * The disk's own figures, measured with the same FileChannel calls the log uses, each on a
+   * fresh file that grows like a segment does (the fsync loop runs first, so it never pays for
+   * freeing the blocks of the big sequential file).
+   */
+  private static RawDisk rawDisk(Options o) throws IOException {
+    ByteBuffer page = ByteBuffer.allocateDirect(4096);
+    long fsyncs = 0;
+    double fsyncSeconds;
+    Path small = o.dir().resolve("raw-fsync.dat");
+    try (FileChannel ch = FileChannel.open(small, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long pos = 0;
+      long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
+      long end = measureFrom + (long) (o.seconds() * 1e9);
+      long start = -1;
+      while (System.nanoTime() < end) {
+        if (start < 0 && System.nanoTime() >= measureFrom) {
+          start = System.nanoTime();
+        }
+        page.clear();
+        pos += ch.write(page, pos);
+        ch.force(false);
+        if (start >= 0) {
+          fsyncs++;
+        }
+      }
+      fsyncSeconds = (System.nanoTime() - start) / 1e9;
+    }
+    Files.delete(small);
+
+    Path big = o.dir().resolve("raw-sequential.dat");
+    ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+    long seqBytes = 0;
+    double seqSeconds;
+    try (FileChannel ch = FileChannel.open(big, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long pos = 0;
+      long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
+      long end = measureFrom + (long) (o.seconds() * 1e9);
+      long start = -1;
+      while (System.nanoTime() < end) {
+        if (start < 0 && System.nanoTime() >= measureFrom) {
+          start = System.nanoTime();
+        }
+        chunk.clear();
+        while (chunk.hasRemaining()) {
+          pos += ch.write(chunk, pos);
+        }
+        ch.force(false);
+        if (start >= 0) {
+          seqBytes += chunk.capacity();
+        }
+      }
+      seqSeconds = (System.nanoTime() - start) / 1e9;
+    }
+    Files.delete(big);
+    double perSec = fsyncs / fsyncSeconds;
+    return new RawDisk(seqBytes / MIB / seqSeconds, perSec, 1e6 / perSec);
+  }
+
+  /**
+   * T threads appending to a fresh log for the measured window, each keeping {@code inFlight}
+   * appends outstanding (1 = append().join() in a loop).
+   */
+  private static Cell logCell(Options o, int threads, int inFlight, int payload) throws Exception {
+    Path dir = o.dir().resolve("log-" + threads + "-" + inFlight + "-" + payload);
+    deleteTree(dir);
+    AtomicLong flushes = new AtomicLong();
+    AtomicLong flushedRecords = new AtomicLong();
+    AtomicLong flushedBytes = new AtomicLong();
+    AtomicLong fsyncNanos = new AtomicLong();
+    MeasureWindow window = new MeasureWindow();
+    LogListener listener = (FlushStats s) -> {
+      if (window.measuring) {
+        flushes.incrementAndGet();
+        flushedRecords.addAndGet(s.records());
+        flushedBytes.addAndGet(s.bytes());
+        fsyncNanos.addAndGet(s.fsyncNanos());
+      }
+    };
+    long[] counts = new long[threads];
+    long[][] latencies = new long[threads][];
+    try (LocalLog log = LocalLog.open(LogConfig.builder(dir).fsyncPolicy("group").listener(listener).build())) {
+      CountDownLatch started = new CountDownLatch(threads);
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        Thread w = new Thread(() -> {
+          byte[] value = new byte[payload];
+          Arrays.fill(value, (byte) ('a' + id % 26));
+          LatencySamples samples = new LatencySamples();
+          ArrayDeque<CompletableFuture<Appended>> pending = new ArrayDeque<>();
+          ArrayDeque<Long> issued = new ArrayDeque<>();
+          long n = 0;
+          started.countDown();
+          for (long i = 0; !window.stopped; i++) {
+            byte[] key = ("t" + id + "-" + i).getBytes(StandardCharsets.UTF_8);
+            issued.add(System.nanoTime());
+            pending.add(log.append(key, value, List.of()));
+            if (pending.size() < inFlight) {
+              continue;
+            }
+            pending.poll().join();
+            long t0 = issued.poll();
+            if (window.measuring) {
+              samples.add(System.nanoTime() - t0);
+              n++;
+            }
+          }
+          pending.forEach(CompletableFuture::join);
+          counts[id] = n;
+          latencies[id] = samples.toArray();
+        }, "appender-" + t);
+        workers.add(w);
+        w.start();
+      }
+      started.await();
+      Thread.sleep((long) (o.warmup() * 1000));
+      long start = System.nanoTime();
+      window.measuring = true;
+      Thread.sleep((long) (o.seconds() * 1000));
+      window.measuring = false;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      window.stopped = true;
+      for (Thread w : workers) {
+        w.join();
+      }
+      long total = Arrays.stream(counts).sum();
+      long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+      double tx = total / seconds;
+      Cell cell = new Cell(threads, inFlight, payload, tx, tx * payload / MIB, flushedBytes.get() / MIB / seconds,
+          flushes.get() == 0 ? 0 : (double) flushedRecords.get() / flushes.get(),
+          flushes.get() == 0 ? 0 : fsyncNanos.get() / 1e3 / flushes.get(),
+          percentile(all, 0.50) / 1e3, percentile(all, 0.99) / 1e3);
+      System.out.printf(Locale.ROOT, "  %2d threads x %2d in flight, %5d B: %,.0f tx/s, %.1f MiB/s%n", threads,
+          inFlight, payload, cell.txPerSec(), cell.payloadMibPerSec());
+      return cell;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Flags the worker threads poll; written by the driver thread only. */
+  private static final class MeasureWindow {
+    volatile boolean measuring;
+    volatile boolean stopped;
+  }
+
+  /** Per-thread latency samples in a growable primitive array. */
+  private static final class LatencySamples {
+    private long[] values = new long[1 << 12];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.driftdb.log;
+
+import io.driftdb.log.format.BatchHeader;
+import io.driftdb.log.format.GrowableByteArray;
+import io.driftdb.log.format.RecordBatchWriter;
+import io.driftdb.log.segment.ActiveSegment;
+import io.driftdb.log.segment.EncodedBatch;
+import io.driftdb.log.segment.SegmentFiles;
+import io.driftdb.log.segment.SegmentView;
+import java.io.IOException;
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log's only writer. Each cycle takes everything queued, encodes it as one batch (several
+ * if it exceeds the batch size), writes it, fsyncs once, publishes the new view and only then
+ * completes the futures. An I/O error fails the log for good: no fsync is ever retried,
+ * because after a failed fsync the kernel may already have discarded the dirty pages.
+ */
+final class GroupCommitWriter implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  private final LogConfig config;
+  private final AppendQueue queue;
+  private final LogViewHolder views;
+  private final RecordBatchWriter encoder;
+  private final GrowableByteArray buffer = new GrowableByteArray(256 * 1024);
+  private final long intervalNanos;
+  private List<SegmentView> sealed;
+  private ActiveSegment active;
+  private List<PendingAppend> inFlight = List.of();
+  private boolean unsynced;
+  private long lastSyncNanos = System.nanoTime();
+
+  GroupCommitWriter(LogConfig config, AppendQueue queue, LogViewHolder views, List<SegmentView> sealed,
+      ActiveSegment active) {
+    this.config = config;
+    this.queue = queue;
+    this.views = views;
+    this.encoder = new RecordBatchWriter(config.compression());
+    this.sealed = List.copyOf(sealed);
+    this.active = active;
+    this.intervalNanos = config.fsyncPolicy() instanceof FsyncPolicy.Interval i
+        ? TimeUnit.MILLISECONDS.toNanos(i.millis())
+        : Long.MAX_VALUE;
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        List<PendingAppend> items = queue.takeAll(nanosUntilIntervalSync());
+        if (items == null) {
+          break;
+        }
+        if (items.isEmpty()) {
+          syncIfDue();
+          continue;
+        }
+        inFlight = items;
+        writeCycle(items);
+        inFlight = List.of();
+      }
+      if (unsynced) {
+        active.force();
+      }
+      active.writeIndexFiles();
+      active.closeQuietly();
+    } catch (IOException | RuntimeException | InterruptedException | Error e) {
+      failLog(e);
+    } finally {
+      encoder.close();
+      views.stop();
+    }
+  }
+
+  private long nanosUntilIntervalSync() {
+    if (!unsynced || intervalNanos == Long.MAX_VALUE) {
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, lastSyncNanos + intervalNanos - System.nanoTime());
+  }
+
+  private void syncIfDue() throws IOException {
+    if (unsynced && System.nanoTime() - lastSyncNanos >= intervalNanos) {
+      sync();
+    }
+  }
+
+  private long sync() throws IOException {
+    long start = System.nanoTime();
+    active.force();
+    lastSyncNanos = System.nanoTime();
+    unsynced = false;
+    return lastSyncNanos - start;
+  }
+
+  private void writeCycle(List<PendingAppend> items) throws IOException {
+    long writeStart = System.nanoTime();
+    buffer.clear();
+    List<EncodedBatch> batches = encode(items);
+    for (EncodedBatch b : batches) {
+      if (!active.accepts(b.size(), b.header().lastOffset(), config.segmentBytes())) {
+        roll(b.header().baseOffset());
+      }
+      active.append(buffer.array(), List.of(b));
+    }
+    unsynced = true;
+    long writeNanos = System.nanoTime() - writeStart;
+
+    boolean synced = false;
+    long fsyncNanos = 0;
+    if (config.fsyncPolicy() instanceof FsyncPolicy.Group) {
+      fsyncNanos = sync();
+      synced = true;
+    } else if (config.fsyncPolicy() instanceof FsyncPolicy.Interval
+        && System.nanoTime() - lastSyncNanos >= intervalNanos) {
+      fsyncNanos = sync();
+      synced = true;
+    }
+
+    LogView view = new LogView(sealed, active.view());
+    views.publish(view);
+    for (PendingAppend p : items) {
+      LogRecord r = p.record();
+      p.future().complete(new Appended(r.seq(), r.timestampMs()));
+    }
+    notifyListener(new FlushStats(items.size(), batches.size(), buffer.size(), writeNanos, synced, fsyncNanos,
+        view.headSeq()));
+  }
+
+  /** Encodes the records into {@link #buffer}, cutting a new batch before maxBatchBytes. */
+  private List<EncodedBatch> encode(List<PendingAppend> items) {
+    List<EncodedBatch> batches = new ArrayList<>(1);
+    int from = 0;
+    while (from < items.size()) {
+      int to = from + 1;
+      long bytes = items.get(from).encodedBytesBound();
+      while (to < items.size() && bytes + items.get(to).encodedBytesBound() <= config.maxBatchBytes()) {
+        bytes += items.get(to).encodedBytesBound();
+        to++;
+      }
+      int start = buffer.size();
+      BatchHeader h = encoder.write(records(items.subList(from, to)), buffer);
+      batches.add(new EncodedBatch(h, start));
+      from = to;
+    }
+    return batches;
+  }
+
+  private static List<LogRecord> records(List<PendingAppend> items) {
+    return new AbstractList<>() {
+      @Override
+      public LogRecord get(int index) {
+        return items.get(index).record();
+      }
+
+      @Override
+      public int size() {
+        return items.size();
+      }
+    };
+  }
+
+  /**
+   * Seals the active segment and starts a new one at {@code baseOffset}. The old segment is
+   * fsynced first whatever the policy, so that only the last segment can ever have a torn tail.
+   */
+  private void roll(long baseOffset) throws IOException {
+    active.force();
+    SegmentView done = active.seal();
+    List<SegmentView> next = new ArrayList<>(sealed.size() + 1);
+    next.addAll(sealed);
+    next.add(done);
+    sealed = List.copyOf(next);
+    active = ActiveSegment.create(new SegmentFiles(config.directory(), baseOffset));
+    LOG.debug("Rolled {} at offset {} ({} bytes)", done.files().log().getFileName(), baseOffset, done.sizeBytes());
+  }
+
+  private void failLog(Throwable cause) {
+    LOG.error("Log {} failed; refusing all further appends (no fsync is retried)", config.directory(), cause);
+    LogFailedException failure = new LogFailedException(config.directory(), cause);
+    List<PendingAppend> refused = new ArrayList<>(inFlight);
+    refused.addAll(queue.fail(cause));
+    for (PendingAppend p : refused) {
+      p.future().completeExceptionally(failure);
+    }
+    active.closeQuietly();
+    try {
+      config.listener().onFailure(cause);
+    } catch (RuntimeException e) {
+      LOG.warn("Log listener failed in onFailure", e);
+    }
+  }
+
+  private void notifyListener(FlushStats stats) {
+    try {
+      config.listener().onFlush(stats);
+    } catch (RuntimeException e) {
+      LOG.warn("Log listener failed in onFlush", e);
+    }
+  }
+}

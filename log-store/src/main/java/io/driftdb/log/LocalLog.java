@@ -1,0 +1,227 @@
+package io.driftdb.log;
+
+import io.driftdb.log.format.DecodedBatch;
+import io.driftdb.log.format.RecordBatchWriter;
+import io.driftdb.log.segment.SegmentBatchReader;
+import io.driftdb.log.segment.SegmentView;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link EventLog} on a local directory: Kafka-format segments ({@code %020d.log} with
+ * {@code .index} and {@code .timeindex}), group commit on one writer thread, recovery on open,
+ * and an exclusive lock so only one process writes a directory.
+ *
+ * <p>Append futures complete on the writer thread, in SEQ order, right after their fsync: attach
+ * slow or blocking continuations with the {@code *Async} variants, and never wait for another
+ * append inside one (that would stall the writer).
+ */
+public final class LocalLog implements EventLog {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalLog.class);
+
+  private final LogConfig config;
+  private final DirectoryLock lock;
+  private final AppendQueue queue;
+  private final LogViewHolder views;
+  private final Thread writerThread;
+  private boolean closed;
+
+  private LocalLog(LogConfig config, DirectoryLock lock, LogLoader.Loaded loaded) {
+    this.config = config;
+    this.lock = lock;
+    LogView initial = new LogView(loaded.sealed(), loaded.active().view());
+    this.views = new LogViewHolder(initial);
+    this.queue = new AppendQueue(config.directory(), config.clock(), initial.headSeq() + 1, loaded.lastTimestamp());
+    GroupCommitWriter writer = new GroupCommitWriter(config, queue, views, loaded.sealed(), loaded.active());
+    this.writerThread = new Thread(writer, "driftdb-log-writer-" + config.directory().getFileName());
+    this.writerThread.setDaemon(true);
+  }
+
+  /** Opens (creating if needed) the log in {@code directory} with default settings. */
+  public static LocalLog open(Path directory) throws IOException {
+    return open(LogConfig.builder(directory).build());
+  }
+
+  /**
+   * Opens the log: takes the directory lock, validates the segments (truncating a torn tail of
+   * the last one), rebuilds indexes that do not match, and starts the writer thread.
+   *
+   * @throws LogDirectoryLockedException if another process (or this one) has it open
+   * @throws LogCorruptedException if data is damaged where a crash cannot explain it
+   */
+  public static LocalLog open(LogConfig config) throws IOException {
+    Files.createDirectories(config.directory());
+    long start = System.nanoTime();
+    DirectoryLock lock = DirectoryLock.acquire(config.directory());
+    try {
+      LogLoader.Loaded loaded = LogLoader.load(config);
+      LocalLog log = new LocalLog(config, lock, loaded);
+      log.writerThread.start();
+      LogView v = log.views.get();
+      LOG.info("Opened log {}: {} segment(s), {}, in {} ms", config.directory(), v.segmentCount(),
+          v.isEmpty() ? "no records" : "SEQ " + v.startSeq() + ".." + v.headSeq(), (System.nanoTime() - start) / 1_000_000);
+      return log;
+    } catch (IOException | RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  public Path directory() {
+    return config.directory();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The arrays are not copied: do not modify them after the call. A record larger than
+   * {@link LogConfig#maxRecordBytes()} is refused with {@link IllegalArgumentException} before
+   * it is sequenced.
+   */
+  @Override
+  public CompletableFuture<Appended> append(byte[] key, byte[] value, List<RecordHeader> headers) {
+    List<RecordHeader> hs = headers == null ? List.of() : List.copyOf(headers);
+    for (RecordHeader h : hs) {
+      if (h.key() == null) {
+        throw new IllegalArgumentException("record header keys must not be null");
+      }
+    }
+    long bound = RecordBatchWriter.maxEncodedSize(key, value, hs);
+    if (bound > config.maxRecordBytes()) {
+      throw new IllegalArgumentException("record of up to " + bound + " encoded bytes exceeds the limit of "
+          + config.maxRecordBytes() + " bytes");
+    }
+    return queue.enqueue(key, value, hs, bound);
+  }
+
+  @Override
+  public long headSeq() {
+    return views.get().headSeq();
+  }
+
+  @Override
+  public long startSeq() {
+    return views.get().startSeq();
+  }
+
+  @Override
+  public LogCursor read(long fromSeq) {
+    return new LocalLogCursor(views::get, fromSeq);
+  }
+
+  @Override
+  public OptionalLong seqAtOrBefore(long timestampMs) {
+    LogView view = views.get();
+    List<SegmentView> segments = view.nonEmptySegments();
+    // Timestamps never decrease with SEQ, so the answer sits just before the first record
+    // that is later than timestampMs. First find its segment, then its batch (time index).
+    SegmentView segment = null;
+    for (SegmentView s : segments) {
+      if (s.maxTimestamp() > timestampMs) {
+        segment = s;
+        break;
+      }
+    }
+    if (segment == null) {
+      return view.isEmpty() ? OptionalLong.empty() : OptionalLong.of(view.headSeq());
+    }
+    int entry = segment.timeIndex().firstAfter(timestampMs);
+    long offsetInLaterBatch = segment.timeIndex().offset(entry);
+    try (SegmentBatchReader reader = new SegmentBatchReader(segment)) {
+      DecodedBatch batch = reader.batchAt(reader.positionOf(segment, offsetInLaterBatch).orElseThrow());
+      long answer = batch.header().baseOffset() - 1;
+      for (LogRecord r : batch.records()) {
+        if (r.timestampMs() > timestampMs) {
+          break;
+        }
+        answer = r.seq();
+      }
+      return answer >= view.startSeq() ? OptionalLong.of(answer) : OptionalLong.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws NoSuchElementException if {@code seq} is not between {@link #startSeq()} and
+   *     {@link #headSeq()}
+   */
+  @Override
+  public long timestampOf(long seq) {
+    LogView view = views.get();
+    if (seq < view.startSeq() || seq > view.headSeq()) {
+      throw new NoSuchElementException("SEQ " + seq + " is not in the log (it holds SEQ " + view.startSeq() + ".."
+          + view.headSeq() + ")");
+    }
+    SegmentView segment = view.segmentFor(seq);
+    try (SegmentBatchReader reader = new SegmentBatchReader(segment)) {
+      DecodedBatch batch = reader.batchAt(reader.positionOf(segment, seq).orElseThrow());
+      return batch.records().get((int) (seq - batch.header().baseOffset())).timestampMs();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean isWritable() {
+    return queue.isOpen();
+  }
+
+  /**
+   * Blocks until a record with SEQ greater than {@code seq} is readable, the timeout passes,
+   * or the log closes or fails. Returns the head SEQ at that moment (compare it with
+   * {@code seq} to tell which). For tailing readers such as the materializer.
+   */
+  public long awaitBeyond(long seq, long timeoutMs) throws InterruptedException {
+    return views.awaitBeyond(seq, timeoutMs);
+  }
+
+  /** Number of segment files, the active one included. */
+  public int segmentCount() {
+    return views.get().segmentCount();
+  }
+
+  /**
+   * Stops accepting appends, writes and fsyncs everything already queued, completes their
+   * futures, writes the active segment's indexes and releases the directory lock. Must not be
+   * called from an append continuation or a {@link LogListener} callback (both run on the
+   * writer thread).
+   */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    if (Thread.currentThread() == writerThread) {
+      throw new IllegalStateException("LocalLog.close() cannot run on the log's writer thread");
+    }
+    closed = true;
+    queue.close();
+    boolean interrupted = false;
+    while (writerThread.isAlive()) {
+      try {
+        writerThread.join();
+      } catch (InterruptedException e) {
+        interrupted = true; // finish closing: the lock must not be released under a live writer
+      }
+    }
+    lock.close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.driftdb.log.segment;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The segment being appended to. Owned by the log's single writer thread; readers only ever
+ * see the immutable {@link SegmentView}s it publishes. Its index files are written when it is
+ * sealed or closed (they are rebuilt from the log after a crash anyway).
+ */
+public final class ActiveSegment {
+  private final SegmentFiles files;
+  private final FileChannel channel;
+  private final SegmentIndexBuilder indexes;
+  private long size;
+  private long nextOffset;
+
+  private ActiveSegment(SegmentFiles files, FileChannel channel, SegmentIndexBuilder indexes, long size,
+      long nextOffset) {
+    this.files = files;
+    this.channel = channel;
+    this.indexes = indexes;
+    this.size = size;
+    this.nextOffset = nextOffset;
+  }
+
+  /**
+   * Creates a new, empty segment file and makes its directory entry durable, so that batches
+   * later fsynced into it cannot vanish with the file name after a power loss.
+   */
+  public static ActiveSegment create(SegmentFiles files) throws IOException {
+    FileChannel ch = FileChannel.open(files.log(), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    try {
+      syncDirectory(files.directory());
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    return new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, files.baseOffset());
+  }
+
+  /** Continues an existing segment whose valid prefix a scan has established. */
+  public static ActiveSegment resume(ScanResult scan) throws IOException {
+    if (scan.validBytes() != scan.fileBytes()) {
+      throw new IllegalStateException("segment " + scan.files().log() + " must be truncated before resuming");
+    }
+    FileChannel ch = FileChannel.open(scan.files().log(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new ActiveSegment(scan.files(), ch, scan.indexes(), scan.validBytes(), scan.nextOffset());
+  }
+
+  /** fsync of a directory: the only portable way to persist a file creation or deletion. */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  public SegmentFiles files() {
+    return files;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public long nextOffset() {
+    return nextOffset;
+  }
+
+  /**
+   * Whether a batch of {@code bytes} ending at {@code lastOffset} belongs in this segment. An
+   * empty segment takes any batch, so an oversized batch gets a segment of its own.
+   */
+  public boolean accepts(long bytes, long lastOffset, long segmentBytes) {
+    if (size == 0) {
+      return true;
+    }
+    return size + bytes <= segmentBytes
+        && size + bytes <= Integer.MAX_VALUE
+        && lastOffset - files.baseOffset() <= Integer.MAX_VALUE;
+  }
+
+  /**
+   * Writes consecutive encoded batches ({@code buffer[from, to)}) at the end of the segment.
+   * No fsync here: the caller decides when, according to the fsync policy.
+   */
+  public void append(byte[] buffer, List<EncodedBatch> batches) throws IOException {
+    EncodedBatch first = batches.get(0);
+    EncodedBatch last = batches.get(batches.size() - 1);
+    int from = first.bufferOffset();
+    int to = last.bufferOffset() + last.size();
+    if (first.header().baseOffset() != nextOffset) {
+      throw new IllegalStateException(
+          "batch starts at offset " + first.header().baseOffset() + ", segment expects " + nextOffset);
+    }
+    ByteBuffer src = ByteBuffer.wrap(buffer, from, to - from);
+    long pos = size;
+    while (src.hasRemaining()) {
+      pos += channel.write(src, pos);
+    }
+    for (EncodedBatch b : batches) {
+      indexes.add(b.header().lastOffset(), size + (b.bufferOffset() - from), b.header().maxTimestamp());
+    }
+    size = pos;
+    nextOffset = last.header().nextOffset();
+  }
+
+  /** fdatasync: data and the file length, not the modification time. */
+  public void force() throws IOException {
+    channel.force(false);
+  }
+
+  /** A snapshot of what has been appended so far. */
+  public SegmentView view() {
+    return new SegmentView(files, nextOffset, size, indexes.maxTimestamp(), indexes.offsetView(),
+        indexes.timeView());
+  }
+
+  /**
+   * Ends appends to this segment: writes its index files, closes the log file and returns a
+   * view whose indexes are memory-mapped rather than held on the heap. Force first.
+   */
+  public SegmentView seal() throws IOException {
+    writeIndexFiles();
+    channel.close();
+    ByteBuffer offsets = IndexFiles.mapReadOnly(files.index(), indexes.offsetBytes().remaining());
+    ByteBuffer times = IndexFiles.mapReadOnly(files.timeIndex(), indexes.timeBytes().remaining());
+    return new SegmentView(files, nextOffset, size, indexes.maxTimestamp(),
+        new OffsetIndexView(files.baseOffset(), offsets, indexes.batchCount()),
+        new TimeIndexView(files.baseOffset(), times, times.limit() / TimeIndexView.ENTRY_SIZE));
+  }
+
+  public void writeIndexFiles() throws IOException {
+    IndexFiles.write(files.index(), indexes.offsetBytes());
+    IndexFiles.write(files.timeIndex(), indexes.timeBytes());
+  }
+
+  /** Closes the file without writing anything more (after a failure, or after sealing). */
+  public void closeQuietly() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // nothing useful to do: the log is already failed or closing
+    }
+  }
+}
