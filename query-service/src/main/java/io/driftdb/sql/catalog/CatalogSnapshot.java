@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.DataContext;
+import org.apache.calcite.schema.SchemaPlus;
 
 /**
  * The catalog as one statement sees it: the user tables that exist at the statement's SEQ with
  * the shape they had then, their indexes and constraints with stable OIDs, and the roles.
- * Built from the materializer on each catalog scan; nothing is cached between statements, so
- * DDL is visible at once and time travel reads the catalog of the past too.
+ * Built from the materializer for each catalog scan or function call, lazily (a function called
+ * once per row builds only the table it asks about). Only the creation order of tables is kept
+ * between statements (per catalog version), so DDL is visible at once and a transaction reads
+ * the catalog of its snapshot.
  */
 final class CatalogSnapshot {
   /** A user table at this snapshot. */
@@ -50,22 +53,17 @@ final class CatalogSnapshot {
   /** A role: the bootstrap superuser or a user created with SQL. */
   record Role(int oid, String name, boolean superuser, boolean canLogin) {}
 
+  private final Materializer materializer;
   private final long seq;
-  private final List<Table> tables;
-  private final Map<Integer, Table> tablesByOid = new HashMap<>();
-  private final Map<Integer, Index> indexesByOid = new HashMap<>();
-  private final Map<Integer, Constraint> constraintsByOid = new HashMap<>();
-  private final List<Role> roles;
+  private final TableOrdinals ordinals;
+  private List<Table> tables;
+  private Map<Integer, Table> tablesByOid;
+  private List<Role> roles;
 
-  private CatalogSnapshot(long seq, List<Table> tables, List<Role> roles) {
+  private CatalogSnapshot(Materializer materializer, long seq, TableOrdinals ordinals) {
+    this.materializer = materializer;
     this.seq = seq;
-    this.tables = tables;
-    this.roles = roles;
-    for (Table t : tables) {
-      tablesByOid.put(t.oid(), t);
-      t.indexes().forEach(i -> indexesByOid.put(i.oid(), i));
-      t.constraints().forEach(c -> constraintsByOid.put(c.oid(), c));
-    }
+    this.ordinals = ordinals;
   }
 
   /** The snapshot of the statement running with {@code root}. */
@@ -75,52 +73,67 @@ final class CatalogSnapshot {
       // Also what keeps the planner from folding catalog functions into constants.
       throw new IllegalStateException("the catalog is read only while a statement runs");
     }
-    return of(read.materializer(), read.seq());
+    Materializer m = read.materializer();
+    SchemaPlus catalogSchema = root.getRootSchema() == null ? null : root.getRootSchema().getSubSchema("pg_catalog");
+    PgCatalog.Schema schema = catalogSchema == null ? null : catalogSchema.unwrap(PgCatalog.Schema.class);
+    TableOrdinals ordinals = schema == null ? TableOrdinals.compute(m.catalog()) : schema.ordinals().get(m);
+    return new CatalogSnapshot(m, read.seq(), ordinals);
   }
 
-  static CatalogSnapshot of(Materializer m, long seq) {
-    Catalog catalog = m.catalog();
-    Map<Long, Integer> ordinals = tableOrdinals(catalog);
-    List<Table> tables = new ArrayList<>();
-    Map<String, TableData> live = catalog.tablesAt(seq);
-    Map<String, Table> byName = new HashMap<>();
-    List<Map.Entry<String, TableData>> entries = new ArrayList<>(live.entrySet());
-    entries.removeIf(e -> e.getValue() == null || !e.getValue().existsAt(seq));
-    for (Map.Entry<String, TableData> e : entries) {
-      TableData d = e.getValue();
-      int oid = Oids.table(ordinals.get(d.tableId()));
-      Table shell = new Table(oid, e.getKey(), d, d.schemaAt(seq), new ArrayList<>(), new ArrayList<>());
-      byName.put(shell.name(), shell);
-      tables.add(shell);
-    }
-    for (Table t : tables) {
-      addIndexes(t);
-    }
-    for (Table t : tables) {
-      addConstraints(t, byName);
-    }
-    tables.sort(Comparator.comparingInt(Table::oid));
-    return new CatalogSnapshot(seq, List.copyOf(tables), roles(catalog));
-  }
-
-  /** Creation order of every table incarnation the log ever created: fixed once written. */
-  private static Map<Long, Integer> tableOrdinals(Catalog catalog) {
-    Map<Long, TableData> all = new LinkedHashMap<>();
-    for (String name : catalog.allNames()) {
-      for (Catalog.Binding b : catalog.history(name)) {
-        TableData d = catalog.table(b.tableId());
-        if (d != null) {
-          all.putIfAbsent(d.tableId(), d);
+  /** Every user table at the snapshot, in OID order (computed on first use). */
+  List<Table> tables() {
+    if (tables == null) {
+      List<Table> out = new ArrayList<>();
+      for (TableData d : materializer.catalog().tablesAt(seq).values()) {
+        Table t = d == null ? null : build(d);
+        if (t != null) {
+          out.add(t);
         }
       }
+      out.sort(Comparator.comparingInt(Table::oid));
+      Map<Integer, Table> byOid = new HashMap<>();
+      out.forEach(t -> byOid.put(t.oid(), t));
+      tables = List.copyOf(out);
+      tablesByOid = byOid;
     }
-    List<TableData> ordered = new ArrayList<>(all.values());
-    ordered.sort(Comparator.comparingLong(TableData::createdSeq).thenComparingLong(TableData::tableId));
-    Map<Long, Integer> out = new HashMap<>();
-    for (int i = 0; i < ordered.size(); i++) {
-      out.put(ordered.get(i).tableId(), i);
+    return tables;
+  }
+
+  /** One table, without building the others (catalog functions call this once per row). */
+  Optional<Table> table(int oid) {
+    if (tablesByOid != null) {
+      return Optional.ofNullable(tablesByOid.get(oid));
     }
-    return out;
+    if (Oids.tableOf(oid) != oid) {
+      return Optional.empty();
+    }
+    TableData d = ordinals.at(oid);
+    if (d == null) {
+      // Perhaps created after the cached ordinals were computed.
+      d = TableOrdinals.compute(materializer.catalog()).at(oid);
+    }
+    return d == null ? Optional.empty() : Optional.ofNullable(build(d));
+  }
+
+  Optional<Table> table(String name) {
+    return materializer.catalog().resolve(name, seq).map(this::build);
+  }
+
+  /** The table as it was at the snapshot, or null if it did not exist then. */
+  private Table build(TableData d) {
+    if (!d.existsAt(seq)) {
+      return null;
+    }
+    int oid = ordinals.oid(d);
+    if (oid < 0) {
+      // Created after the cached ordinals were computed.
+      oid = TableOrdinals.compute(materializer.catalog()).oid(d);
+    }
+    TableSchema schema = d.schemaAt(seq);
+    Table t = new Table(oid, schema.name(), d, schema, new ArrayList<>(), new ArrayList<>());
+    addIndexes(t);
+    addConstraints(t);
+    return t;
   }
 
   private static void addIndexes(Table t) {
@@ -136,7 +149,7 @@ final class CatalogSnapshot {
     }
   }
 
-  private static void addConstraints(Table t, Map<String, Table> byName) {
+  private void addConstraints(Table t) {
     TableSchema s = t.schema();
     if (s.hasPrimaryKey()) {
       Index pk = t.indexes().get(0);
@@ -158,7 +171,7 @@ final class CatalogSnapshot {
         case CHECK -> t.constraints().add(new Constraint(oid, c.getName(), 'c', t.oid(), cols, 0, c.getExpression(), 0,
             List.of(), null, null));
         case FOREIGN_KEY -> {
-          Table ref = c.getRefTable() == null ? null : byName.get(c.getRefTable().toLowerCase());
+          Table ref = c.getRefTable() == null ? null : shallow(c.getRefTable());
           List<Short> refCols = new ArrayList<>();
           if (ref != null) {
             for (String rc : c.getRefColumns()) {
@@ -172,6 +185,18 @@ final class CatalogSnapshot {
         default -> { }
       }
     }
+  }
+
+  /** A referenced table: its OID and columns, without its own constraints (they may refer back). */
+  private Table shallow(String name) {
+    Optional<TableData> d = materializer.catalog().resolve(name, seq);
+    if (d.isEmpty()) {
+      return null;
+    }
+    TableSchema schema = d.get().schemaAt(seq);
+    int oid = ordinals.oid(d.get());
+    return new Table(oid < 0 ? TableOrdinals.compute(materializer.catalog()).oid(d.get()) : oid, schema.name(), d.get(),
+        schema, List.of(), List.of());
   }
 
   /** Ordinal (from 1) of each name in order of first appearance over the schema history. */
@@ -213,43 +238,38 @@ final class CatalogSnapshot {
     return seq;
   }
 
-  List<Table> tables() {
-    return tables;
-  }
-
   List<Role> roles() {
+    if (roles == null) {
+      roles = roles(materializer.catalog());
+    }
     return roles;
   }
 
-  Optional<Table> table(int oid) {
-    return Optional.ofNullable(tablesByOid.get(oid));
-  }
-
-  Optional<Table> table(String name) {
-    return tables.stream().filter(t -> t.name().equals(name)).findFirst();
-  }
-
   Optional<Index> index(int oid) {
-    return Optional.ofNullable(indexesByOid.get(oid));
+    int base = Oids.tableOf(oid);
+    return base < 0 ? Optional.empty()
+        : table(base).flatMap(t -> t.indexes().stream().filter(i -> i.oid() == oid).findFirst());
   }
 
   Optional<Constraint> constraint(int oid) {
-    return Optional.ofNullable(constraintsByOid.get(oid));
+    int base = Oids.tableOf(oid);
+    return base < 0 ? Optional.empty()
+        : table(base).flatMap(t -> t.constraints().stream().filter(c -> c.oid() == oid).findFirst());
   }
 
   Optional<Role> role(int oid) {
-    return roles.stream().filter(r -> r.oid() == oid).findFirst();
+    return roles().stream().filter(r -> r.oid() == oid).findFirst();
   }
 
   List<Index> indexes() {
     List<Index> out = new ArrayList<>();
-    tables.forEach(t -> out.addAll(t.indexes()));
+    tables().forEach(t -> out.addAll(t.indexes()));
     return out;
   }
 
   List<Constraint> constraints() {
     List<Constraint> out = new ArrayList<>();
-    tables.forEach(t -> out.addAll(t.constraints()));
+    tables().forEach(t -> out.addAll(t.constraints()));
     return out;
   }
 }

@@ -17,8 +17,8 @@ public final class PgCatalog {
   private PgCatalog() {}
 
   public static void register(SchemaPlus root) {
-    root.add("pg_catalog", schema(Oids.PG_CATALOG));
-    root.add("information_schema", schema(Oids.INFORMATION_SCHEMA));
+    root.add("pg_catalog", new Schema(Oids.PG_CATALOG));
+    root.add("information_schema", new Schema(Oids.INFORMATION_SCHEMA));
     PgFunctions.register(root);
     root.add(CatalogSql.EXPAND_RECORD, PgFunction.of(ExpandRecord.class, "of",
         f -> f.createTypeWithNullability(((org.apache.calcite.adapter.java.JavaTypeFactory) f)
@@ -28,16 +28,27 @@ public final class PgCatalog {
     root.add("xid", (RelDataTypeFactory f) -> f.createSqlType(SqlTypeName.INTEGER));
   }
 
-  private static AbstractSchema schema(int namespace) {
-    Map<String, Table> tables = new HashMap<>();
-    for (SystemTable t : SystemCatalog.INSTANCE.in(namespace)) {
-      tables.put(t.name(), t);
-    }
-    return new AbstractSchema() {
-      @Override
-      protected Map<String, Table> getTableMap() {
-        return tables;
+  /**
+   * A catalog schema. The pg_catalog one also keeps the table ordinals of this catalog version,
+   * so that catalog functions called once per row do not recompute them.
+   */
+  static final class Schema extends AbstractSchema {
+    private final Map<String, Table> tables = new HashMap<>();
+    private final TableOrdinals.Cache ordinals = new TableOrdinals.Cache();
+
+    Schema(int namespace) {
+      for (SystemTable t : SystemCatalog.INSTANCE.in(namespace)) {
+        tables.put(t.name(), t);
       }
-    };
+    }
+
+    TableOrdinals.Cache ordinals() {
+      return ordinals;
+    }
+
+    @Override
+    protected Map<String, Table> getTableMap() {
+      return tables;
+    }
   }
 }

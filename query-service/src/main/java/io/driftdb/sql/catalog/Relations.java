@@ -58,10 +58,11 @@ final class Relations {
   }
 
   private Optional<Integer> userRelation(String name) {
+    Optional<CatalogSnapshot.Table> table = snap.table(name);
+    if (table.isPresent()) {
+      return Optional.of(table.get().oid());
+    }
     for (CatalogSnapshot.Table t : snap.tables()) {
-      if (t.name().equals(name)) {
-        return Optional.of(t.oid());
-      }
       for (CatalogSnapshot.Index i : t.indexes()) {
         if (i.name().equals(name)) {
           return Optional.of(i.oid());

@@ -135,6 +135,10 @@ public final class QueryPlanner {
       planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
       planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
       RelOptUtil.registerDefaultRules(planner, false, false);
+      // DriftDB tables take only the filters they evaluate themselves (see DriftFilterScanRule).
+      planner.removeRule(org.apache.calcite.rel.rules.CoreRules.FILTER_SCAN);
+      planner.removeRule(org.apache.calcite.rel.rules.CoreRules.FILTER_INTERPRETER_SCAN);
+      planner.addRule(DriftFilterScanRule.INSTANCE);
       RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
       SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> null,
           validator, reader, cluster, StandardConvertletTable.INSTANCE,

@@ -31,6 +31,44 @@ interface RowPredicate {
     Object field(int index);
   }
 
+  /** Whether {@link #compile} will accept {@code node} whatever the parameter values (plan-time check). */
+  static boolean isSimple(RexNode node, List<org.apache.calcite.rel.type.RelDataTypeField> fields) {
+    if (!(node instanceof RexCall call)) {
+      return false;
+    }
+    List<RexNode> ops = call.getOperands();
+    return switch (call.getKind()) {
+      case AND, OR, NOT -> ops.stream().allMatch(o -> isSimple(o, fields));
+      case IS_NULL, IS_NOT_NULL -> simpleOperand(ops.get(0), fields);
+      case EQUALS, NOT_EQUALS, LESS_THAN, LESS_THAN_OR_EQUAL, GREATER_THAN, GREATER_THAN_OR_EQUAL ->
+          simpleOperand(ops.get(0), fields) && simpleOperand(ops.get(1), fields);
+      case SEARCH -> simpleOperand(ops.get(0), fields) && ops.get(1) instanceof RexLiteral;
+      default -> false;
+    };
+  }
+
+  private static boolean simpleOperand(RexNode n, List<org.apache.calcite.rel.type.RelDataTypeField> fields) {
+    if (n instanceof RexInputRef ref) {
+      SqlTypeName t = fields.get(ref.getIndex()).getType().getSqlTypeName();
+      return t != SqlTypeName.CHAR && t != SqlTypeName.BINARY && t != SqlTypeName.VARBINARY;
+    }
+    if (n instanceof RexLiteral lit) {
+      SqlTypeName t = lit.getTypeName();
+      return t != SqlTypeName.BINARY && t != SqlTypeName.VARBINARY && t != SqlTypeName.SYMBOL;
+    }
+    if (n instanceof org.apache.calcite.rex.RexDynamicParam) {
+      return true;
+    }
+    if (n instanceof RexCall c && c.getKind() == org.apache.calcite.sql.SqlKind.CAST) {
+      SqlTypeName t = c.getType().getSqlTypeName();
+      boolean target = t == SqlTypeName.TIMESTAMP || t == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE
+          || t == SqlTypeName.BIGINT || t == SqlTypeName.INTEGER || t == SqlTypeName.VARCHAR || t == SqlTypeName.CHAR;
+      RexNode inner = c.getOperands().get(0);
+      return target && (inner instanceof RexLiteral || inner instanceof org.apache.calcite.rex.RexDynamicParam);
+    }
+    return false;
+  }
+
   /** Compiles {@code node}, or returns null when it is not simple enough. */
   static RowPredicate compile(RexNode node, DataContext root, List<org.apache.calcite.rel.type.RelDataTypeField> fields) {
     if (!(node instanceof RexCall call)) {
