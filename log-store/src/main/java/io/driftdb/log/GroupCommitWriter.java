@@ -186,14 +186,15 @@ final class GroupCommitWriter implements Runnable {
     LogFailedException failure = new LogFailedException(config.directory(), cause);
     List<PendingAppend> refused = new ArrayList<>(inFlight);
     refused.addAll(queue.fail(cause));
-    for (PendingAppend p : refused) {
-      p.future().completeExceptionally(failure);
-    }
     active.closeQuietly();
+    // Tell the listener (health, metrics) before any appender learns of the failure.
     try {
       config.listener().onFailure(cause);
     } catch (RuntimeException e) {
       LOG.warn("Log listener failed in onFailure", e);
+    }
+    for (PendingAppend p : refused) {
+      p.future().completeExceptionally(failure);
     }
   }
 
