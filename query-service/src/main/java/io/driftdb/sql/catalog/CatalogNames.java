@@ -31,6 +31,8 @@ final class CatalogNames {
       setting("statement_timeout", "0", "Sets the maximum allowed duration of any statement."),
       setting("lock_timeout", "0", "Sets the maximum allowed duration of any wait for a lock."),
       setting("max_identifier_length", "63", "Shows the maximum identifier length."),
+      // JDBC drivers size their foreign-key queries with it; DriftDB has no smaller limit.
+      setting("max_index_keys", "32", "Shows the maximum number of index keys."),
       setting("is_superuser", "on", "Shows whether the current user is a superuser."));
 
   private CatalogNames() {}

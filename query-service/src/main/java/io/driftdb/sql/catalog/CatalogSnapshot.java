@@ -178,8 +178,9 @@ final class CatalogSnapshot {
               ref.schema().column(rc).ifPresent(ci -> refCols.add(Table.attnum(ci.id())));
             }
           }
-          t.constraints().add(new Constraint(oid, c.getName(), 'f', t.oid(), cols, 0, null, ref == null ? 0 : ref.oid(),
-              List.copyOf(refCols),
+          int refIndex = ref == null ? 0 : referencedIndex(ref, refCols);
+          t.constraints().add(new Constraint(oid, c.getName(), 'f', t.oid(), cols, refIndex, null,
+              ref == null ? 0 : ref.oid(), List.copyOf(refCols),
               c.getOnUpdate(), c.getOnDelete()));
         }
         default -> { }
@@ -197,6 +198,21 @@ final class CatalogSnapshot {
     int oid = ordinals.oid(d.get());
     return new Table(oid < 0 ? TableOrdinals.compute(materializer.catalog()).oid(d.get()) : oid, schema.name(), d.get(),
         schema, List.of(), List.of());
+  }
+
+  /** The referenced table's unique index on exactly {@code attnums} (PostgreSQL's conindid of a foreign key), or 0. */
+  private static int referencedIndex(Table ref, List<Short> attnums) {
+    TableSchema s = ref.schema();
+    if (s.hasPrimaryKey() && attnums(s.primaryKey()).equals(attnums)) {
+      return Oids.index(ref.oid(), 0);
+    }
+    Map<String, Integer> ordinals = firstSeen(ref.data(), sc -> sc.indexes().stream().map(IndexInfo::name).toList());
+    for (IndexInfo i : s.indexes()) {
+      if (i.unique() && attnums(i.columnIds()).equals(attnums)) {
+        return Oids.index(ref.oid(), ordinals.get(i.name()));
+      }
+    }
+    return 0;
   }
 
   /** Ordinal (from 1) of each name in order of first appearance over the schema history. */

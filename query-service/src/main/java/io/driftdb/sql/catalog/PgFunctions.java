@@ -48,7 +48,8 @@ final class PgFunctions {
     add(s, "array_lower", PgFunction.of(ValueFunctions.class, "arrayLower", INT4, ANY_ARRAY, INT4));
     add(s, "pg_relation_is_publishable", PgFunction.of(DescribeFunctions.class, "relationIsPublishable", BOOL, ANY));
     for (String f : new String[] {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
-        "has_column_privilege", "has_any_column_privilege", "has_function_privilege"}) {
+        "has_column_privilege", "has_any_column_privilege", "has_function_privilege", "has_type_privilege",
+        "has_sequence_privilege", "has_tablespace_privilege"}) {
       // DriftDB has no GRANT: every role may use every object.
       add(s, f, PgFunction.of(DescribeFunctions.class, "privilege", BOOL, ANY, TEXT));
       add(s, f, PgFunction.of(DescribeFunctions.class, "privilege", BOOL, ANY, ANY, TEXT));

@@ -21,12 +21,28 @@ import org.apache.calcite.schema.SchemaPlus;
  */
 public record CompiledQuery(Bindable<Object> bindable, Map<String, Object> stash, SchemaPlus root,
                             JavaTypeFactory typeFactory, List<Column> columns, List<RelDataType> resultTypes,
-                            List<RelDataType> paramTypes, String plan) {
+                            List<RelDataType> paramTypes, String plan, DirectScan direct) {
+
+  /**
+   * A plan that is nothing but one DriftDB table scan (point and range lookups, most of them):
+   * executed by calling the scan directly, without building Calcite's interpreter per execution.
+   */
+  public record DirectScan(DriftTable table, List<org.apache.calcite.rex.RexNode> filters, int[] projects) {}
 
   /** Runs the query; rows come back in Calcite's internal value forms. */
   public List<Object[]> run(Object[] params, ReadContext read, long nowMs, AtomicBoolean cancel) {
     DriftDataContext ctx = new DriftDataContext(root, typeFactory, stash, params, read, nowMs, cancel);
     List<Object[]> out = new ArrayList<>();
+    if (direct != null) {
+      List<org.apache.calcite.rex.RexNode> remaining = new ArrayList<>(direct.filters());
+      org.apache.calcite.linq4j.Enumerable<Object[]> rows = direct.table().scan(ctx, remaining, direct.projects());
+      if (remaining.isEmpty()) {
+        for (Object[] r : rows) {
+          out.add(r);
+        }
+        return out;
+      }
+    }
     int width = columns.size();
     try (Enumerator<Object> e = bindable.bind(ctx).enumerator()) {
       while (e.moveNext()) {

@@ -87,6 +87,21 @@ public final class QueryPlanner {
     }
   }
 
+  /** The scan when the whole plan is Interpreter(BindableTableScan of a DriftDB table), else null. */
+  private static CompiledQuery.DirectScan directScan(RelNode physical) {
+    if (physical instanceof org.apache.calcite.adapter.enumerable.EnumerableInterpreter interp
+        && interp.getInput() instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan scan) {
+      DriftTable t = scan.getTable().unwrap(DriftTable.class);
+      if (t == null) {
+        return null;
+      }
+      int[] projects = scan.projects.equals(org.apache.calcite.rel.core.TableScan.identity(scan.getTable())) ? null
+          : scan.projects.toIntArray();
+      return new CompiledQuery.DirectScan(t, scan.filters, projects);
+    }
+    return null;
+  }
+
   /** Adds, under each DriftDB table scan of the plan, the access path the scan will take. */
   private static String withAccessPaths(RelNode physical, String plan) {
     List<String> paths = new ArrayList<>();
@@ -197,7 +212,7 @@ public final class QueryPlanner {
         paramTypes.add(f.getType());
       }
       return new CompiledQuery(bindable, stash, root, typeFactory, List.copyOf(columns), List.copyOf(resultTypes),
-          List.copyOf(paramTypes), planText);
+          List.copyOf(paramTypes), planText, explain ? null : directScan(physical));
     } catch (SqlError e) {
       throw e;
     } catch (RuntimeException e) {

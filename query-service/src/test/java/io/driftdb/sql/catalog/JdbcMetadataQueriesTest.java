@@ -84,6 +84,15 @@ class JdbcMetadataQueriesTest {
   }
 
   @Test
+  void getImportedKeysAndTypeInfo() {
+    // DriftDB has no foreign keys yet: the query runs and finds none.
+    assertThat(f.rows(CatalogFixture.query("jdbc_get_imported_keys"), "public", "orders")).isEmpty();
+    assertThat(f.rows("select setting from pg_catalog.pg_settings where name = 'max_index_keys'")).containsExactly("32");
+    assertThat(f.rows(CatalogFixture.query("jdbc_get_type_info"))).contains("int4|23", "varchar|1043", "jsonb|3802",
+        "timestamptz|1184", "_text|1009");
+  }
+
+  @Test
   void typeInfoCacheLookups() {
     // What the driver asks about a type OID it does not know (jsonb is not in its built-in table).
     assertThat(f.rows(CatalogFixture.query("jdbc_type_by_oid"), 3802)).containsExactly("true|pg_catalog|jsonb");
