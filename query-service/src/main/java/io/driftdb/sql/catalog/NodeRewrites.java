@@ -45,7 +45,10 @@ import org.apache.calcite.sql.util.SqlShuttle;
  *       lookups (from an OID);</li>
  *   <li>{@code _pg_expandarray(a)} in a select list (a set-returning function PostgreSQL
  *       evaluates per row) → a lateral {@code UNNEST(a) WITH ORDINALITY} join;</li>
- *   <li>{@code col = '{1,2}'} → {@code col = ARRAY[1, 2]}.</li>
+ *   <li>{@code col = '{1,2}'} → {@code col = ARRAY[1, 2]}; {@code '{1,2}'::int4[]} → an ARRAY
+ *       constructor;</li>
+ *   <li>{@code [NOT] RLIKE} → a regular-expression function; {@code a || ARRAY(...)} → array
+ *       concatenation; {@code current_catalog}, {@code current_user} → functions.</li>
  * </ul>
  */
 final class NodeRewrites extends SqlShuttle {
@@ -53,6 +56,12 @@ final class NodeRewrites extends SqlShuttle {
   private static final Set<String> REG_TYPES = Set.of("regclass", "regtype", "regnamespace", "regproc", "regprocedure");
   private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "name", "char", "bpchar", "character",
       "string");
+
+  /** SQL's own type names, which are key words rather than names once the schema is gone. */
+  private static final Map<String, SqlTypeName> SQL_TYPES = Map.of("timestamp", SqlTypeName.TIMESTAMP, "date",
+      SqlTypeName.DATE, "time", SqlTypeName.TIME, "integer", SqlTypeName.INTEGER, "smallint", SqlTypeName.SMALLINT,
+      "bigint", SqlTypeName.BIGINT, "boolean", SqlTypeName.BOOLEAN, "real", SqlTypeName.REAL, "varchar",
+      SqlTypeName.VARCHAR, "decimal", SqlTypeName.DECIMAL);
 
   private final Set<String> cteNames = new HashSet<>();
   private final Set<String> catalogRelations = new HashSet<>();
@@ -272,6 +281,13 @@ final class NodeRewrites extends SqlShuttle {
       }
       return inner;
     }
+    if (operand instanceof SqlCharStringLiteral lit
+        && spec.getTypeNameSpec() instanceof SqlCollectionTypeNameSpec coll) {
+      SqlNode array = arrayLiteral(lit, coll.getElementTypeName());
+      if (array != null) {
+        return array;
+      }
+    }
     SqlDataTypeSpec plain = unqualify(spec);
     if (plain != spec) {
       return SqlStdOperatorTable.CAST.createCall(call.getParserPosition(), operand, plain);
@@ -329,7 +345,10 @@ final class NodeRewrites extends SqlShuttle {
     }
     if (name instanceof SqlUserDefinedTypeNameSpec u && u.getTypeName().names.size() == 2
         && u.getTypeName().names.get(0).equalsIgnoreCase("pg_catalog")) {
-      return new SqlUserDefinedTypeNameSpec(u.getTypeName().names.get(1).toLowerCase(Locale.ROOT), u.getParserPos());
+      String simple = u.getTypeName().names.get(1).toLowerCase(Locale.ROOT);
+      SqlTypeName builtin = SQL_TYPES.get(simple);
+      return builtin != null ? new org.apache.calcite.sql.SqlBasicTypeNameSpec(builtin, u.getParserPos())
+          : new SqlUserDefinedTypeNameSpec(simple, u.getParserPos());
     }
     return name;
   }
@@ -364,6 +383,25 @@ final class NodeRewrites extends SqlShuttle {
   // ---- array literals ----
 
   /**
+   * {@code '{1,2}'::int4[]}: Calcite cannot cast text to an array, so the literal becomes an
+   * ARRAY constructor of elements cast to the element type. Null for '{}' or quoted elements.
+   */
+  private static SqlNode arrayLiteral(SqlCharStringLiteral lit, SqlTypeNameSpec elementType) {
+    String s = lit.getValueAs(String.class).trim();
+    if (s.length() < 3 || !s.startsWith("{") || !s.endsWith("}") || s.indexOf('"') >= 0) {
+      return null;
+    }
+    List<SqlNode> elements = new ArrayList<>();
+    for (String p : s.substring(1, s.length() - 1).split(",")) {
+      String v = p.trim();
+      SqlNode e = v.equalsIgnoreCase("null") ? SqlLiteral.createNull(POS) : SqlLiteral.createCharString(v, POS);
+      elements.add(SqlStdOperatorTable.CAST.createCall(POS, e,
+          new SqlDataTypeSpec(unqualify(elementType), POS)));
+    }
+    return SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS, elements);
+  }
+
+  /**
    * {@code 'd' = ANY(chars)}: Calcite wants the same type name on both sides, and a string
    * literal is CHAR(n) while text columns are VARCHAR.
    */
@@ -381,16 +419,14 @@ final class NodeRewrites extends SqlShuttle {
       if (c.operand(side) instanceof SqlCharStringLiteral lit) {
         String s = lit.getValueAs(String.class).trim();
         if (s.length() > 2 && s.startsWith("{") && s.endsWith("}")) {
-          List<SqlNode> elements = new ArrayList<>();
           String[] parts = s.substring(1, s.length() - 1).split(",");
-          boolean numeric = true;
+          List<SqlNode> elements = new ArrayList<>();
           for (String p : parts) {
-            numeric &= p.trim().matches("-?\\d+");
-          }
-          for (String p : parts) {
-            String v = p.trim();
-            elements.add(numeric ? SqlLiteral.createExactNumeric(v, POS)
-                : SqlLiteral.createCharString(v.replaceAll("^\"|\"$", ""), POS));
+            if (!p.trim().matches("-?\\d+")) {
+              // Only OID/integer arrays: '{...}' text may well be a string (JSON, say).
+              return c;
+            }
+            elements.add(SqlLiteral.createExactNumeric(p.trim(), POS));
           }
           c.setOperand(side, SqlStdOperatorTable.ARRAY_VALUE_CONSTRUCTOR.createCall(POS, elements));
         }

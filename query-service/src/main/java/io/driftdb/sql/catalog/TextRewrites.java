@@ -21,7 +21,9 @@ import java.util.Set;
  *   <li>{@code ::type[]} → {@code ::type ARRAY}</li>
  *   <li>{@code FROM generate_series(...) s} → {@code FROM TABLE(generate_series(...)) s(s)};
  *       {@code FROM pg_catalog.unnest(a) x} → {@code FROM UNNEST(a) x(x)}</li>
- *   <li>{@code result}, a reserved word in Calcite only, is quoted</li>
+ *   <li>words Calcite reserves and PostgreSQL does not are quoted: {@code result} and
+ *       {@code member} anywhere, any Calcite key word after {@code .} or {@code AS}
+ *       ({@code tmp.CARDINALITY}), except in CAST and {@code AS OF}</li>
  * </ul>
  */
 final class TextRewrites {

@@ -109,7 +109,7 @@ final class CommandExecutor {
     try {
       engine.checkpoint();
       if (vacuum) {
-        engine.snapshots().prune(1);
+        engine.pruneSnapshots(1);
       }
     } catch (java.io.IOException e) {
       throw new SqlError(SqlError.IO_ERROR, "could not write the snapshot: " + e.getMessage(), e);

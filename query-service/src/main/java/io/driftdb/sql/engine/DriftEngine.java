@@ -97,7 +97,7 @@ public final class DriftEngine implements SqlEngine {
       if (seq - lastSnapshotSeq >= SNAPSHOT_EVERY_TRANSACTIONS
           || materializer.rowEventsApplied() - lastSnapshotRowEvents >= SNAPSHOT_EVERY_ROW_EVENTS) {
         checkpoint();
-        snapshots.prune(2);
+        pruneSnapshots(2);
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("automatic snapshot failed: {}", e.toString());
@@ -113,6 +113,17 @@ public final class DriftEngine implements SqlEngine {
       LOG.info("snapshot at SEQ {}: {} ({} bytes, {} row versions)", info.seq(), info.file().getFileName(), info.bytes(),
           info.versions());
       return info;
+    }
+  }
+
+  /**
+   * Deletes all but the newest {@code keep} snapshots and leftover temporary files (VACUUM, the
+   * automatic policy). Holds the snapshot lock: pruning deletes every {@code *.snap.tmp}, so it
+   * must never run while a CHECKPOINT is writing one.
+   */
+  public List<java.nio.file.Path> pruneSnapshots(int keep) throws IOException {
+    synchronized (snapshotLock) {
+      return snapshots.prune(keep);
     }
   }
 

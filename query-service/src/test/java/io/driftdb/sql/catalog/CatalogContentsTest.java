@@ -139,6 +139,9 @@ class CatalogContentsTest {
           .containsExactly("true|true|true|false|2|5");
       assertThat(f.rows("select 'a1' ~ '^[[:alpha:]][[:digit:]]$', 'a1' ~ '^[[:digit:]]'"))
           .containsExactly("true|false");
+      assertThat(f.rows("select '2020-01-02 03:04:05'::pg_catalog.timestamp, 7::pg_catalog.int8 + 1,"
+          + " 'x'::pg_catalog.text, '{1,2}'::pg_catalog.int4[] = '{1,2}'"))
+          .containsExactly("2020-01-02T03:04:05|8|x|true");
       assertThatThrownBy(() -> f.rows("select 'nosuch'::regclass"))
           .isInstanceOfSatisfying(SqlError.class, e -> assertThat(e.sqlState()).isEqualTo(SqlError.UNDEFINED_TABLE));
     }

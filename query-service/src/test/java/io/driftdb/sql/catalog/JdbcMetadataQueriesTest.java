@@ -81,6 +81,9 @@ class JdbcMetadataQueriesTest {
     assertThat(f.rows(CatalogFixture.query("jdbc_get_schemas"))).containsExactly("information_schema|appdb",
         "pg_catalog|appdb", "public|appdb");
     assertThat(f.rows(CatalogFixture.query("jdbc_current_catalog"))).containsExactly("appdb");
+    // getCatalogs
+    assertThat(f.rows("SELECT datname AS \"TABLE_CAT\" FROM pg_catalog.pg_database WHERE datallowconn = true"
+        + " ORDER BY datname")).containsExactly("appdb");
   }
 
   @Test
