@@ -244,7 +244,10 @@ final class DriftSession implements SqlSession {
     } catch (SqlError e) {
       markFailed();
       throw e;
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (RuntimeException | StackOverflowError | AssertionError
+             | LinkageError e) {
+      // Errors from Calcite's generated code (e.g. a constant cast folded in a static
+      // initializer) are statement errors too: they must not end the connection.
       markFailed();
       throw ErrorTranslator.translate(e);
     } finally {

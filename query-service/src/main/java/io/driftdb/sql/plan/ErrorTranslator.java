@@ -64,6 +64,10 @@ public final class ErrorTranslator {
         || msg.contains("Cast function cannot convert")) {
       return new SqlError(SqlError.DATATYPE_MISMATCH, msg, t);
     }
+    if (root instanceof NumberFormatException && (ctx.contains("TIMESTAMP") || msg.contains("For input string"))
+        && t instanceof ExceptionInInitializerError) {
+      return new SqlError("22007", "invalid input syntax for type timestamp: " + msg, t);
+    }
     if (root instanceof NumberFormatException || msg.contains("Invalid character for cast")
         || msg.contains("Unparseable date")) {
       return new SqlError(SqlError.INVALID_TEXT_REPRESENTATION, "invalid input syntax: " + msg, t);

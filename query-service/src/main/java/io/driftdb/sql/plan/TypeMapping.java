@@ -60,7 +60,9 @@ public final class TypeMapping {
       case DOUBLE -> PgType.FLOAT8;
       case DECIMAL -> PgType.NUMERIC;
       case CHAR -> PgType.TEXT;
-      case VARCHAR -> PgType.TEXT;
+      // A declared length means the column is VARCHAR(n) (TEXT columns are unbounded VARCHAR).
+      case VARCHAR -> t.getPrecision() > 0 && t.getPrecision() != org.apache.calcite.rel.type.RelDataType.PRECISION_NOT_SPECIFIED
+          && t.getPrecision() < 65536 ? PgType.VARCHAR : PgType.TEXT;
       case DATE -> PgType.DATE;
       case TIMESTAMP -> PgType.TIMESTAMP;
       case TIMESTAMP_WITH_LOCAL_TIME_ZONE, TIMESTAMP_TZ -> PgType.TIMESTAMPTZ;

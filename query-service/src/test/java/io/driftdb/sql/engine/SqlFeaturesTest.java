@@ -107,6 +107,10 @@ class SqlFeaturesTest {
     assertState("SELECT * FROM emp FOR SYSTEM_TIME AS OF @SEQ:999999", "22023");
     assertState("INSERT INTO emp (id, name) VALUES (30, 'ok'), (1, 'dup')", "23505");
     assertState("CREATE TABLE emp (x INT)", "42P07");
+    // a failing cast folded into generated code is a statement error, not a broken session
+    assertThatThrownBy(() -> f.exec("SELECT CAST('2024-01-02 03:04:05.5+02' AS TIMESTAMP)"))
+        .isInstanceOf(SqlError.class);
+    assertThat(f.rows("SELECT 1")).containsExactly("1");
     assertThat(f.engine.materializer().appliedSeq()).isEqualTo(head);
     assertThat(f.rows("SELECT count(*) FROM emp")).containsExactly("4");
   }

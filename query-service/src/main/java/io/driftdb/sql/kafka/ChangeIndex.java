@@ -1,0 +1,151 @@
+package io.driftdb.sql.kafka;
+
+import io.driftdb.log.EventLog;
+import io.driftdb.log.LogCursor;
+import io.driftdb.log.LogRecord;
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.Materializer;
+import io.driftdb.materializer.RowKey;
+import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.schemas.DdlEvent;
+import io.driftdb.schemas.RowEvent;
+import io.driftdb.schemas.RowOp;
+import io.driftdb.schemas.TransactionCodec;
+import io.driftdb.schemas.TransactionRecord;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The change-event offsets of one table incarnation: event {@code i} is the {@code i}-th row
+ * event (INSERT, UPDATE or DELETE) written to the table, in log order (SEQ, then the order of
+ * the events inside the transaction). Offsets are therefore dense, strictly increasing, and the
+ * same after every restart, because the log never changes; a table dropped and created again is
+ * a new incarnation whose offsets start at 0 again.
+ *
+ * <p>Built lazily from the log on first use (one pass from the table's creation), then kept up
+ * to date incrementally: a refresh reads only the log records after the last one it saw, and
+ * not even those when the table was not modified since. It indexes only what the materializer
+ * has applied, so every event can be read back from the version chains. Memory: one SEQ and
+ * one key reference per event.
+ */
+final class ChangeIndex {
+  private final long tableId;
+  private final TransactionCodec codec = new TransactionCodec();
+  private long scannedThrough;
+  private long[] seqs = new long[16];
+  private RowKey[] keys = new RowKey[16];
+  private int size;
+
+  /** One event: the transaction's SEQ and the row's key. */
+  record Event(long seq, RowKey key) {}
+
+  ChangeIndex(long tableId, long createdSeq) {
+    this.tableId = tableId;
+    this.scannedThrough = createdSeq - 1;
+  }
+
+  /** Indexes everything the materializer applied so far; returns the number of events. */
+  synchronized int refresh(EventLog log, Materializer m) {
+    long target = m.appliedSeq();
+    if (target <= scannedThrough) {
+      return size;
+    }
+    TableData t = m.catalog().table(tableId);
+    if (t == null || t.lastModifiedSeq() <= scannedThrough) {
+      // Read after appliedSeq: a change at SEQ <= target has already raised lastModifiedSeq.
+      scannedThrough = target;
+      return size;
+    }
+    TableSchema schema = t.latestSchema();
+    try (LogCursor c = log.read(scannedThrough + 1)) {
+      while (c.hasNext()) {
+        LogRecord r = c.next();
+        if (r.seq() > target) {
+          break;
+        }
+        index(r.seq(), codec.decode(r.value()), schema);
+        scannedThrough = r.seq();
+      }
+    }
+    return size;
+  }
+
+  private void index(long seq, TransactionRecord tx, TableSchema schema) {
+    List<Object> events = tx.getEvents();
+    for (Object e : events) {
+      if (e instanceof RowEvent row && tableIdOf(row.getTableId(), seq, events) == tableId) {
+        add(seq, keyOf(schema, row));
+      }
+    }
+  }
+
+  /** Negative ids name a table created earlier in the same transaction (by event index). */
+  private static long tableIdOf(long id, long seq, List<Object> events) {
+    if (id >= 0) {
+      return id;
+    }
+    int index = (int) (-id - 1);
+    if (index < events.size() && events.get(index) instanceof DdlEvent ddl && ddl.getTableId() >= 0) {
+      return ddl.getTableId();
+    }
+    return Materializer.assignedTableId(seq, index);
+  }
+
+  /** The key exactly as the materializer derives it (same types, so version chains are found). */
+  private static RowKey keyOf(TableSchema s, RowEvent ev) {
+    if (ev.getOp() != RowOp.DELETE && s.hasPrimaryKey()) {
+      List<Object> row = ev.getRow();
+      Object[] k = new Object[s.primaryKey().size()];
+      for (int i = 0; i < k.length; i++) {
+        int id = s.primaryKey().get(i);
+        k[i] = id < row.size() ? s.columnById(id).type().fromLog(row.get(id)) : null;
+      }
+      return new RowKey(k);
+    }
+    List<Object> key = ev.getKey();
+    Object[] k = new Object[key.size()];
+    for (int i = 0; i < k.length; i++) {
+      if (s.hasPrimaryKey()) {
+        ColumnInfo c = s.columnById(s.primaryKey().get(i));
+        k[i] = c.type().fromLog(key.get(i));
+      } else {
+        k[i] = ((Number) key.get(i)).longValue();
+      }
+    }
+    return new RowKey(k);
+  }
+
+  private void add(long seq, RowKey key) {
+    if (size == seqs.length) {
+      seqs = Arrays.copyOf(seqs, size * 2);
+      keys = Arrays.copyOf(keys, size * 2);
+    }
+    seqs[size] = seq;
+    keys[size] = key;
+    size++;
+  }
+
+  synchronized int size() {
+    return size;
+  }
+
+  synchronized Event event(int offset) {
+    return new Event(seqs[offset], keys[offset]);
+  }
+
+  /** The first offset whose SEQ is at least {@code seq} (size when none). */
+  synchronized int firstAtOrAfter(long seq) {
+    int lo = 0;
+    int hi = size;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (seqs[mid] < seq) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,359 @@
+package io.driftdb.sql.kafka;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.driftdb.log.kafka.TopicBackend.ProducedRecord;
+import io.driftdb.log.kafka.TopicBackendException;
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.ColumnType;
+import io.driftdb.materializer.RowKey;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.sql.SqlError;
+import io.driftdb.sql.exec.Values;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Kafka record bytes ↔ table rows, as JSON.
+ *
+ * <p><b>Produce (decode).</b> The value is a JSON object whose fields are column names
+ * (case-insensitive); a null value is a tombstone (delete). Missing columns get their default,
+ * or NULL; a field that is not a column is an error (also for document tables: add columns with
+ * SQL first). Values are converted by the column's type with PostgreSQL's assignment rules
+ * ({@link Values#toColumn}): JSON numbers, strings ({@code "2025-01-02 10:00:00"} for
+ * timestamps, {@code "\x0a0b"} for bytea) and booleans; objects and arrays only for jsonb
+ * columns, which store any JSON value as its text. The key names the primary key: a JSON
+ * object of the key columns ({@code {"id": 5}}), a JSON array of them in key order, a JSON
+ * scalar ({@code "u1"}, {@code 5}) or, when it is not JSON at all, the raw UTF-8 text
+ * ({@code u1}) for a one-column key. Without a key the key columns are taken from the value.
+ * A key column present in the value must equal the key.
+ *
+ * <p><b>Fetch (encode).</b> Values are JSON objects of every column in table order;
+ * timestamps as {@code 2025-01-02T10:00:00.000} (timestamptz with {@code Z}), dates as
+ * {@code 2025-01-02}, bytea as {@code "\x..."}, jsonb embedded, NaN/Infinity as strings, so
+ * that an event can be produced back unchanged. Keys are the JSON scalar of a one-column key,
+ * a JSON object for composite keys, or the hidden row id (a JSON number) for tables without a
+ * primary key.
+ */
+final class RowCodec {
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT)
+      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TSTZ = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'",
+      Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private RowCodec() {}
+
+  /**
+   * One decoded record. {@code key} is null for tables without a primary key; {@code row} maps
+   * column ids to stored values (only the columns the record gave, key columns always), or is
+   * null for a delete.
+   */
+  record Change(int index, RowKey key, Map<Integer, Object> row) {}
+
+  static TopicBackendException invalid(int index, String message) {
+    return new TopicBackendException(TopicBackendException.Kind.INVALID_RECORD, index,
+        "record " + index + ": " + message, null);
+  }
+
+  // ---- decode ----
+
+  static Change decode(TableSchema s, ProducedRecord r, int index) {
+    Map<Integer, Object> row = r.value() == null ? null : decodeValue(s, r.value(), index);
+    if (!s.hasPrimaryKey()) {
+      if (row == null) {
+        throw invalid(index, "table \"" + s.name() + "\" has no primary key, so a null value (delete by key) is "
+            + "not possible");
+      }
+      checkNotNull(s, row, index);
+      return new Change(index, null, row);
+    }
+    Object[] key;
+    if (r.key() == null) {
+      if (row == null) {
+        throw invalid(index, "a delete (null value) needs a key");
+      }
+      key = new Object[s.primaryKey().size()];
+      for (int i = 0; i < key.length; i++) {
+        ColumnInfo c = s.columnById(s.primaryKey().get(i));
+        key[i] = row.get(c.id());
+        if (key[i] == null) {
+          throw invalid(index, "the record has no key and its value has no \"" + c.name() + "\" (the primary key of \""
+              + s.name() + "\")");
+        }
+      }
+    } else {
+      key = decodeKey(s, r.key(), index);
+    }
+    RowKey rowKey = new RowKey(key);
+    if (row != null) {
+      for (int i = 0; i < key.length; i++) {
+        ColumnInfo c = s.columnById(s.primaryKey().get(i));
+        Object given = row.get(c.id());
+        if (given != null && !new RowKey(new Object[] {given}).equals(new RowKey(new Object[] {key[i]}))) {
+          throw invalid(index, "the key says " + c.name() + " = " + key[i] + " but the value has " + c.name() + " = "
+              + given);
+        }
+        row.put(c.id(), key[i]);
+      }
+      checkNotNull(s, row, index);
+    }
+    return new Change(index, rowKey, row);
+  }
+
+  /** NOT NULL columns without a default must be given (a clearer message than the SQL one, with the record). */
+  private static void checkNotNull(TableSchema s, Map<Integer, Object> row, int index) {
+    for (ColumnInfo c : s.columns()) {
+      if (!c.nullable() && row.get(c.id()) == null && (row.containsKey(c.id()) || c.defaultExpr() == null)) {
+        throw invalid(index, "null value in column \"" + c.name() + "\" of relation \"" + s.name()
+            + "\" violates not-null constraint");
+      }
+    }
+  }
+
+  private static Map<Integer, Object> decodeValue(TableSchema s, byte[] value, int index) {
+    if (value.length >= 2 && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
+      throw invalid(index, "Avro single-object encoding is not supported by the Kafka gateway yet; send the row as "
+          + "a JSON object");
+    }
+    JsonNode doc;
+    try {
+      doc = JSON.readTree(value);
+    } catch (IOException e) {
+      throw invalid(index, "the value is not valid JSON: " + firstLine(e));
+    }
+    if (doc == null || !doc.isObject()) {
+      throw invalid(index, "the value must be a JSON object (one row), not " + kind(doc));
+    }
+    Map<Integer, Object> row = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = doc.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      ColumnInfo c = s.column(f.getKey()).orElseThrow(() -> invalid(index, "column \"" + f.getKey()
+          + "\" of relation \"" + s.name() + "\" does not exist"));
+      if (row.containsKey(c.id())) {
+        throw invalid(index, "column \"" + c.name() + "\" is given twice");
+      }
+      row.put(c.id(), toColumn(c, f.getValue(), index, ""));
+    }
+    return row;
+  }
+
+  private static Object[] decodeKey(TableSchema s, byte[] bytes, int index) {
+    List<ColumnInfo> pk = new ArrayList<>();
+    for (int id : s.primaryKey()) {
+      pk.add(s.columnById(id));
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw invalid(index, "the key is not UTF-8 text");
+    }
+    JsonNode k;
+    try {
+      k = JSON.readTree(text);
+    } catch (IOException e) {
+      k = null; // not JSON: the raw text is the key
+    }
+    Object[] out = new Object[pk.size()];
+    if (k != null && k.isObject()) {
+      for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
+        String name = it.next();
+        if (pk.stream().noneMatch(c -> c.name().equalsIgnoreCase(name))) {
+          throw invalid(index, "the key has \"" + name + "\", which is not part of the primary key "
+              + pkText(s, pk));
+        }
+      }
+      for (int i = 0; i < out.length; i++) {
+        JsonNode v = field(k, pk.get(i).name());
+        if (v == null || v.isNull()) {
+          throw invalid(index, "the key has no \"" + pk.get(i).name() + "\" (primary key " + pkText(s, pk) + ")");
+        }
+        out[i] = toColumn(pk.get(i), v, index, "key: ");
+      }
+      return out;
+    }
+    if (k != null && k.isArray()) {
+      if (k.size() != out.length) {
+        throw invalid(index, "the key array has " + k.size() + " elements; the primary key " + pkText(s, pk)
+            + " has " + out.length);
+      }
+      for (int i = 0; i < out.length; i++) {
+        if (k.get(i).isNull()) {
+          throw invalid(index, "the key has a null \"" + pk.get(i).name() + "\"");
+        }
+        out[i] = toColumn(pk.get(i), k.get(i), index, "key: ");
+      }
+      return out;
+    }
+    if (out.length != 1) {
+      throw invalid(index, "table \"" + s.name() + "\" has the composite primary key " + pkText(s, pk)
+          + ": the key must be a JSON object or array");
+    }
+    if (k != null && k.isNull()) {
+      throw invalid(index, "the key is JSON null");
+    }
+    out[0] = k != null && k.isValueNode() ? toColumn(pk.get(0), k, index, "key: ") : convert(pk.get(0), text, index,
+        "key: ");
+    return out;
+  }
+
+  private static JsonNode field(JsonNode obj, String name) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      if (f.getKey().equalsIgnoreCase(name)) {
+        return f.getValue();
+      }
+    }
+    return null;
+  }
+
+  private static String pkText(TableSchema s, List<ColumnInfo> pk) {
+    List<String> names = new ArrayList<>();
+    pk.forEach(c -> names.add(c.name()));
+    return "(" + String.join(", ", names) + ") of \"" + s.name() + "\"";
+  }
+
+  /** A JSON value to the column's stored form. */
+  private static Object toColumn(ColumnInfo c, JsonNode v, int index, String where) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    Object java;
+    if (c.type().kind() == ColumnType.Kind.JSONB) {
+      java = v.toString();
+    } else if (v.isTextual()) {
+      java = v.textValue();
+    } else if (v.isBoolean()) {
+      java = v.booleanValue();
+    } else if (v.isIntegralNumber()) {
+      java = v.canConvertToLong() ? (Object) v.longValue() : new BigDecimal(v.bigIntegerValue());
+    } else if (v.isNumber()) {
+      java = v.decimalValue();
+    } else {
+      throw invalid(index, where + "column \"" + c.name() + "\" is of type " + Values.pgName(c.type())
+          + " and cannot take a JSON " + kind(v));
+    }
+    return convert(c, java, index, where);
+  }
+
+  private static Object convert(ColumnInfo c, Object v, int index, String where) {
+    try {
+      return Values.toColumn(v, c);
+    } catch (SqlError | ArithmeticException | IllegalArgumentException e) {
+      throw invalid(index, where + "column \"" + c.name() + "\": " + e.getMessage());
+    }
+  }
+
+  private static String kind(JsonNode n) {
+    return n == null ? "an empty value" : n.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String firstLine(IOException e) {
+    String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return m == null ? e.toString() : m.lines().findFirst().orElse(m);
+  }
+
+  // ---- encode ----
+
+  /** The event key: scalar, object for composite keys, or the hidden row id. */
+  static byte[] encodeKey(TableSchema s, RowKey key) {
+    try {
+      if (!s.hasPrimaryKey()) {
+        return JSON.writeValueAsBytes(key.values()[0]);
+      }
+      if (s.primaryKey().size() == 1) {
+        return JSON.writeValueAsBytes(jsonValue(s.columnById(s.primaryKey().get(0)), key.values()[0]));
+      }
+      ObjectNode o = JSON.createObjectNode();
+      for (int i = 0; i < s.primaryKey().size(); i++) {
+        ColumnInfo c = s.columnById(s.primaryKey().get(i));
+        o.set(c.name(), jsonValue(c, key.values()[i]));
+      }
+      return JSON.writeValueAsBytes(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The row as a JSON object of every column of {@code s}, in table order. */
+  static byte[] encodeRow(TableSchema s, Object[] image) {
+    ObjectNode o = JSON.createObjectNode();
+    for (ColumnInfo c : s.columns()) {
+      o.set(c.name(), jsonValue(c, c.id() < image.length ? image[c.id()] : null));
+    }
+    try {
+      return JSON.writeValueAsBytes(o);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static JsonNode jsonValue(ColumnInfo c, Object v) {
+    var f = JSON.getNodeFactory();
+    if (v == null) {
+      return f.nullNode();
+    }
+    return switch (c.type().kind()) {
+      case SMALLINT, INTEGER, BIGINT -> f.numberNode(((Number) v).longValue());
+      case REAL, DOUBLE -> {
+        double d = ((Number) v).doubleValue();
+        yield Double.isFinite(d) ? f.numberNode(d) : f.textNode(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity"
+            : "-Infinity");
+      }
+      case NUMERIC -> f.numberNode(v instanceof BigDecimal b ? b : new BigDecimal(v.toString()));
+      case BOOLEAN -> f.booleanNode((Boolean) v);
+      case DATE -> f.textNode(LocalDate.ofEpochDay(((Number) v).longValue()).toString());
+      case TIMESTAMP, TIMESTAMPTZ -> {
+        long ms = ((Number) v).longValue();
+        if (ms == Long.MAX_VALUE || ms == Long.MIN_VALUE) {
+          yield f.textNode(ms > 0 ? "infinity" : "-infinity");
+        }
+        yield f.textNode((c.type().kind() == ColumnType.Kind.TIMESTAMP ? TS : TSTZ).format(Instant.ofEpochMilli(ms)));
+      }
+      case BYTEA -> f.textNode(hex(v instanceof byte[] b ? b : v.toString().getBytes(StandardCharsets.UTF_8)));
+      case JSONB -> {
+        try {
+          yield JSON.readTree(v.toString());
+        } catch (IOException e) {
+          yield f.textNode(v.toString());
+        }
+      }
+      default -> f.textNode(v.toString());
+    };
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder s = new StringBuilder(2 + 2 * b.length).append("\\x");
+    for (byte x : b) {
+      s.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,339 @@
+package io.driftdb.sql.kafka;
+
+import io.driftdb.log.RecordHeader;
+import io.driftdb.log.kafka.GatewayConfig;
+import io.driftdb.log.kafka.KafkaGateway;
+import io.driftdb.log.kafka.TopicBackend;
+import io.driftdb.log.kafka.TopicBackendException;
+import io.driftdb.log.kafka.TopicBackendException.Kind;
+import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.Materializer;
+import io.driftdb.materializer.RowKey;
+import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableSchema;
+import io.driftdb.materializer.VersionChain;
+import io.driftdb.sql.QueryResult;
+import io.driftdb.sql.SessionInfo;
+import io.driftdb.sql.SqlError;
+import io.driftdb.sql.SqlSession;
+import io.driftdb.sql.engine.DriftEngine;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tables as Kafka topics, for the Kafka-protocol gateway ({@link KafkaGateway}).
+ *
+ * <p><b>Topics.</b> Every table that exists now is a topic with one partition; its Kafka topic
+ * id is derived from the table incarnation's id (stable across renames; a dropped and re-created
+ * table is a new topic). The topic name is the table's name exactly as the catalog stores it
+ * (unquoted SQL names are lower-case): Kafka topic names are case-sensitive.
+ *
+ * <p><b>Produce = one transaction.</b> The records of one produce batch are decoded by
+ * {@link RowCodec} (a bad record rejects the whole batch with INVALID_RECORD, nothing is
+ * written), collapsed per key (the last record of a key wins; intermediate states are invisible
+ * anyway, since a transaction is atomic), and committed as one transaction:
+ * {@code BEGIN; INSERT ... VALUES ... ON CONFLICT (pk) DO UPDATE SET every column; DELETE ...
+ * per tombstone; COMMIT}. A record is the whole new row: columns it leaves out get their
+ * default or NULL, also when it updates an existing row. Constraints, defaults and types are
+ * the engine's, as for any SQL client. The offset returned to the producer is the
+ * transaction's SEQ, so {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after
+ * that batch. A batch that changes nothing (deletes of absent keys only) commits nothing and
+ * gets the current head SEQ. Write conflicts with concurrent transactions are retried.
+ *
+ * <p><b>Fetch = change events.</b> Offsets on the consumer side are per-table change-event
+ * numbers ({@link ChangeIndex}), not SEQs: a transaction that writes n rows of a table gives n
+ * events with n consecutive offsets, which Kafka consumers require (strictly increasing,
+ * never duplicated). Each event: key = the primary key as JSON, value = the row after the
+ * change as a JSON object (null for a DELETE: a tombstone), timestamp = the commit time, and
+ * the headers {@code driftdb.seq} (the SEQ, decimal text) and {@code driftdb.op}
+ * ({@code INSERT}, {@code UPDATE} or {@code DELETE}). ListOffsets by timestamp finds the first
+ * event committed at or after it.
+ */
+public final class TableTopicBackend implements TopicBackend {
+  private static final int CONFLICT_RETRIES = 50;
+  private static final int ROWS_PER_STATEMENT = 500;
+
+  private final DriftEngine engine;
+  private final Map<Long, ChangeIndex> indexes = new ConcurrentHashMap<>();
+
+  public TableTopicBackend(DriftEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Starts a Kafka gateway serving {@code engine}'s tables. */
+  public static KafkaGateway startGateway(DriftEngine engine, GatewayConfig config) {
+    return KafkaGateway.start(config, new TableTopicBackend(engine));
+  }
+
+  private Materializer mat() {
+    return engine.materializer();
+  }
+
+  // ---- topics ----
+
+  @Override
+  public List<TopicInfo> topics() {
+    List<TopicInfo> out = new ArrayList<>();
+    mat().catalog().tablesAt(mat().appliedSeq()).forEach((name, t) -> out.add(new TopicInfo(name, t.tableId())));
+    return out;
+  }
+
+  @Override
+  public Optional<TopicInfo> topic(String name) {
+    if (name == null || name.isEmpty()) {
+      return Optional.empty();
+    }
+    // Exact match: Kafka topic names are case-sensitive, and clients key their metadata by
+    // topic id, so two spellings of one table would collide in a client.
+    return mat().catalog().resolve(name, mat().appliedSeq()).filter(t -> t.latestSchema().name().equals(name))
+        .map(t -> new TopicInfo(t.latestSchema().name(), t.tableId()));
+  }
+
+  @Override
+  public Optional<TopicInfo> topic(long id) {
+    TableData t = mat().catalog().table(id);
+    return t == null || !t.existsAt(mat().appliedSeq()) ? Optional.empty()
+        : Optional.of(new TopicInfo(t.latestSchema().name(), t.tableId()));
+  }
+
+  private TableData table(TopicInfo topic) {
+    TableData t = mat().catalog().table(topic.id());
+    if (t == null || !t.existsAt(mat().appliedSeq())) {
+      indexes.remove(topic.id());
+      throw new TopicBackendException(Kind.UNKNOWN_TOPIC, "table \"" + topic.name() + "\" does not exist");
+    }
+    return t;
+  }
+
+  // ---- produce ----
+
+  @Override
+  public Appended append(TopicInfo topic, List<ProducedRecord> records, Client client) {
+    SessionInfo info = new SessionInfo("kafka", "driftdb",
+        "kafka:" + (client.clientId() == null ? "" : client.clientId()), client.address());
+    for (int attempt = 0; ; attempt++) {
+      TableSchema s = table(topic).latestSchema();
+      List<RowCodec.Change> changes = collapse(s, records);
+      try (SqlSession session = engine.openSession(info)) {
+        long seq = commit(session, s, changes);
+        if (seq < 0) {
+          seq = mat().appliedSeq(); // nothing to change: the state after this batch is the current one
+        }
+        return new Appended(seq, timestampOf(seq));
+      } catch (SqlError e) {
+        if (SqlError.SERIALIZATION_FAILURE.equals(e.sqlState()) && attempt < CONFLICT_RETRIES) {
+          continue;
+        }
+        throw translate(e, topic);
+      }
+    }
+  }
+
+  /** Decodes every record (any error rejects the batch) and keeps the last change per key. */
+  private static List<RowCodec.Change> collapse(TableSchema s, List<ProducedRecord> records) {
+    Map<RowKey, RowCodec.Change> byKey = new LinkedHashMap<>();
+    List<RowCodec.Change> keyless = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      RowCodec.Change c = RowCodec.decode(s, records.get(i), i);
+      if (c.key() == null) {
+        keyless.add(c);
+      } else {
+        byKey.remove(c.key());
+        byKey.put(c.key(), c);
+      }
+    }
+    List<RowCodec.Change> out = new ArrayList<>(byKey.values());
+    out.addAll(keyless);
+    return out;
+  }
+
+  /** Runs the transaction; returns its SEQ, or -1 when it wrote nothing. */
+  private static long commit(SqlSession session, TableSchema s, List<RowCodec.Change> changes) {
+    session.execute("BEGIN", List.of());
+    List<RowCodec.Change> upserts = new ArrayList<>();
+    List<RowCodec.Change> deletes = new ArrayList<>();
+    for (RowCodec.Change c : changes) {
+      (c.row() == null ? deletes : upserts).add(c);
+    }
+    for (int from = 0; from < upserts.size(); from += ROWS_PER_STATEMENT) {
+      List<RowCodec.Change> chunk = upserts.subList(from, Math.min(upserts.size(), from + ROWS_PER_STATEMENT));
+      List<Object> params = new ArrayList<>();
+      session.execute(upsertSql(s, chunk, params), params);
+    }
+    if (!deletes.isEmpty()) {
+      String sql = deleteSql(s);
+      for (RowCodec.Change c : deletes) {
+        session.execute(sql, List.of(c.key().values()));
+      }
+    }
+    session.execute("COMMIT", List.of());
+    QueryResult r = session.execute("SELECT last_commit_seq()", List.of());
+    Object seq = r.rows().isEmpty() ? null : r.rows().get(0)[0];
+    return seq == null ? -1 : ((Number) seq).longValue();
+  }
+
+  /**
+   * {@code INSERT INTO t (all columns) VALUES (?, DEFAULT, ...), ... ON CONFLICT (pk) DO UPDATE
+   * SET c = excluded.c} for every non-key column: the record replaces the whole row.
+   */
+  static String upsertSql(TableSchema s, List<RowCodec.Change> rows, List<Object> params) {
+    StringBuilder b = new StringBuilder("INSERT INTO ").append(quote(s.name())).append(" (");
+    List<ColumnInfo> cols = s.columns();
+    for (int i = 0; i < cols.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(quote(cols.get(i).name()));
+    }
+    b.append(") VALUES ");
+    for (int r = 0; r < rows.size(); r++) {
+      Map<Integer, Object> row = rows.get(r).row();
+      b.append(r == 0 ? "(" : ", (");
+      for (int i = 0; i < cols.size(); i++) {
+        b.append(i == 0 ? "" : ", ");
+        if (row.containsKey(cols.get(i).id())) {
+          b.append('?');
+          params.add(row.get(cols.get(i).id()));
+        } else {
+          b.append("DEFAULT");
+        }
+      }
+      b.append(')');
+    }
+    if (s.hasPrimaryKey()) {
+      b.append(" ON CONFLICT (");
+      for (int i = 0; i < s.primaryKey().size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(quote(s.columnById(s.primaryKey().get(i)).name()));
+      }
+      b.append(')');
+      List<String> sets = new ArrayList<>();
+      for (ColumnInfo c : cols) {
+        if (!s.primaryKey().contains(c.id())) {
+          sets.add(quote(c.name()) + " = excluded." + quote(c.name()));
+        }
+      }
+      b.append(sets.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", sets));
+    }
+    return b.toString();
+  }
+
+  static String deleteSql(TableSchema s) {
+    StringBuilder b = new StringBuilder("DELETE FROM ").append(quote(s.name())).append(" WHERE ");
+    for (int i = 0; i < s.primaryKey().size(); i++) {
+      b.append(i == 0 ? "" : " AND ").append(quote(s.columnById(s.primaryKey().get(i)).name())).append(" = ?");
+    }
+    return b.toString();
+  }
+
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  private static TopicBackendException translate(SqlError e, TopicInfo topic) {
+    String state = e.sqlState() == null ? "" : e.sqlState();
+    Kind kind;
+    if (state.equals(SqlError.UNDEFINED_TABLE)) {
+      kind = Kind.UNKNOWN_TOPIC;
+    } else if (state.startsWith("22") || state.startsWith("23") || state.startsWith("42")) {
+      kind = Kind.INVALID_RECORD; // data exceptions, constraint violations, a column gone meanwhile
+    } else if (state.equals(SqlError.SERIALIZATION_FAILURE)) {
+      kind = Kind.RETRIABLE;
+    } else if (state.equals(SqlError.IO_ERROR) || state.equals(SqlError.READ_ONLY_TRANSACTION)) {
+      kind = Kind.STORAGE;
+    } else if (state.equals("54000")) {
+      kind = Kind.RECORD_TOO_LARGE;
+    } else {
+      kind = Kind.INTERNAL;
+    }
+    return new TopicBackendException(kind, -1, "table \"" + topic.name() + "\": " + e.getMessage() + " (SQLSTATE "
+        + state + ")", e);
+  }
+
+  private long timestampOf(long seq) {
+    if (seq < 0) {
+      return -1;
+    }
+    try {
+      return mat().timeline().timestampOf(seq);
+    } catch (IllegalArgumentException e) {
+      return engine.log().timestampOf(seq);
+    }
+  }
+
+  // ---- fetch ----
+
+  private ChangeIndex index(TableData t) {
+    ChangeIndex idx = indexes.computeIfAbsent(t.tableId(), id -> new ChangeIndex(id, t.createdSeq()));
+    idx.refresh(engine.log(), mat());
+    return idx;
+  }
+
+  @Override
+  public Fetched offsets(TopicInfo topic) {
+    return new Fetched(List.of(), 0, index(table(topic)).size());
+  }
+
+  @Override
+  public Fetched fetch(TopicInfo topic, long offset, int maxBytes) {
+    TableData t = table(topic);
+    ChangeIndex idx = index(t);
+    int end = idx.size();
+    if (offset < 0 || offset > end) {
+      throw new TopicBackendException(Kind.OFFSET_OUT_OF_RANGE, "offset " + offset + " is outside [0, " + end
+          + "] of \"" + topic.name() + "\"");
+    }
+    List<ChangeEvent> out = new ArrayList<>();
+    int bytes = 0;
+    for (long o = offset; o < end; o++) {
+      ChangeEvent e = event(t, o, idx.event((int) o));
+      if (!out.isEmpty() && bytes + e.sizeEstimate() > maxBytes) {
+        break;
+      }
+      out.add(e);
+      bytes += e.sizeEstimate();
+    }
+    return new Fetched(out, 0, end);
+  }
+
+  private ChangeEvent event(TableData t, long offset, ChangeIndex.Event ev) {
+    VersionChain chain = t.rows().get(ev.key());
+    int vi = chain == null ? -1 : chain.versionIndexAt(ev.seq());
+    if (vi < 0 || chain.seqAt(vi) != ev.seq()) {
+      throw new TopicBackendException(Kind.INTERNAL, "change event " + offset + " of table " + t.tableId()
+          + " (SEQ " + ev.seq() + ") has no row version");
+    }
+    byte op = chain.opAt(vi);
+    TableSchema s = t.schemaAt(ev.seq());
+    byte[] value = op == VersionChain.DELETE ? null : RowCodec.encodeRow(s, chain.rowAtIndex(vi));
+    String opName = op == VersionChain.INSERT ? "INSERT" : op == VersionChain.UPDATE ? "UPDATE" : "DELETE";
+    List<RecordHeader> headers = List.of(
+        new RecordHeader("driftdb.seq", Long.toString(ev.seq()).getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader("driftdb.op", opName.getBytes(StandardCharsets.UTF_8)));
+    return new ChangeEvent(offset, timestampOf(ev.seq()), RowCodec.encodeKey(s, ev.key()), value, headers);
+  }
+
+  @Override
+  public Optional<TimestampedOffset> offsetForTimestamp(TopicInfo topic, long timestampMs) {
+    ChangeIndex idx = index(table(topic));
+    long before = mat().timeline().seqBefore(timestampMs);
+    int o = idx.firstAtOrAfter(before + 1);
+    if (o >= idx.size()) {
+      return Optional.empty();
+    }
+    return Optional.of(new TimestampedOffset(o, timestampOf(idx.event(o).seq())));
+  }
+
+  // ---- long polling ----
+
+  @Override
+  public long changeVersion() {
+    return mat().appliedSeq();
+  }
+
+  @Override
+  public void awaitChange(long version, long timeoutMs) throws InterruptedException {
+    mat().awaitApplied(version + 1, timeoutMs);
+  }
+}
