@@ -42,6 +42,11 @@ public final class DriftServer implements Callable<Integer> {
       description = "Admin HTTP port (health, metrics); 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "9092",
+      description = "Kafka-protocol port: stock Kafka producers and consumers write and read tables as topics; "
+          + "0 turns it off (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
   @Option(names = "--admin-token", paramLabel = "TOKEN",
       description = "Require 'Authorization: Bearer TOKEN' on every HTTP endpoint except /health/*.")
   String adminToken;
@@ -103,7 +108,7 @@ public final class DriftServer implements Callable<Integer> {
     try {
       return new ServerSettings(dataPath, listen, port, httpPort, adminToken, auth, tlsCert, tlsKey,
           Options.fsyncPolicy(fsync), Math.multiplyExact(minFreeDiskMb, 1024L * 1024), Duration.ofSeconds(
-          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE));
+          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE), kafkaPort);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new CliException(e.getMessage(), ExitCodes.USAGE);
     }

@@ -124,7 +124,7 @@ class QuickReferenceTest {
   /** Ephemeral ports instead of the defaults 5433/8080. */
   static List<String> serverArgs(String... args) {
     List<String> all = new java.util.ArrayList<>(List.of(args));
-    all.addAll(List.of("--port", "0", "--http-port", "0"));
+    all.addAll(List.of("--port", "0", "--http-port", "0", "--kafka-port", "0"));
     return all;
   }
 }

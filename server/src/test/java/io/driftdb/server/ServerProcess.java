@@ -52,7 +52,12 @@ final class ServerProcess implements AutoCloseable {
    * to the server process only.
    */
   static ServerProcess start(List<String> args, Map<String, String> env, String ulimit) {
-    List<String> cmd = ChildJvm.command(DriftServer.class, args);
+    List<String> withDefaults = new java.util.ArrayList<>(args);
+    if (!args.contains("--kafka-port")) {
+      // tests that do not test the Kafka gateway keep port 9092 free for other servers
+      withDefaults.addAll(List.of("--kafka-port", "0"));
+    }
+    List<String> cmd = ChildJvm.command(DriftServer.class, withDefaults);
     if (ulimit != null) {
       List<String> shell = new ArrayList<>(List.of("bash", "-c", ulimit + " && exec \"$@\"", "bash"));
       shell.addAll(cmd);

@@ -43,7 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the engine's, as for any SQL client. The offset returned to the producer is the
  * transaction's SEQ, so {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after
  * that batch. A batch that changes nothing (deletes of absent keys only) commits nothing and
- * gets the current head SEQ. Write conflicts with concurrent transactions are retried.
+ * gets the current head SEQ. A commit that loses to a concurrent transaction (40001, or 23505
+ * for a key another transaction inserted meanwhile) is run again on a fresh snapshot.
  *
  * <p><b>Fetch = change events.</b> Offsets on the consumer side are per-table change-event
  * numbers ({@link ChangeIndex}), not SEQs: a transaction that writes n rows of a table gives n
@@ -125,10 +126,12 @@ public final class TableTopicBackend implements TopicBackend {
           seq = mat().appliedSeq(); // nothing to change: the state after this batch is the current one
         }
         return new Appended(seq, timestampOf(seq));
-      } catch (SqlError e) {
-        if (SqlError.SERIALIZATION_FAILURE.equals(e.sqlState()) && attempt < CONFLICT_RETRIES) {
+      } catch (CommitConflict e) {
+        if (attempt < CONFLICT_RETRIES) {
           continue;
         }
+        throw translate(e.error, topic);
+      } catch (SqlError e) {
         throw translate(e, topic);
       }
     }
@@ -152,6 +155,16 @@ public final class TableTopicBackend implements TopicBackend {
     return out;
   }
 
+  /** A commit lost to a concurrent transaction; the whole batch is retried on a fresh snapshot. */
+  private static final class CommitConflict extends RuntimeException {
+    final SqlError error;
+
+    CommitConflict(SqlError error) {
+      super(error.getMessage(), error, false, false);
+      this.error = error;
+    }
+  }
+
   /** Runs the transaction; returns its SEQ, or -1 when it wrote nothing. */
   private static long commit(SqlSession session, TableSchema s, List<RowCodec.Change> changes) {
     session.execute("BEGIN", List.of());
@@ -171,7 +184,17 @@ public final class TableTopicBackend implements TopicBackend {
         session.execute(sql, List.of(c.key().values()));
       }
     }
-    session.execute("COMMIT", List.of());
+    try {
+      session.execute("COMMIT", List.of());
+    } catch (SqlError e) {
+      // At COMMIT the sequencer validates against transactions committed since our snapshot:
+      // a write-write conflict (40001), or a concurrent insert of the same new key (23505),
+      // which the upsert would have turned into an update had it seen it. Run it again.
+      if (SqlError.SERIALIZATION_FAILURE.equals(e.sqlState()) || SqlError.UNIQUE_VIOLATION.equals(e.sqlState())) {
+        throw new CommitConflict(e);
+      }
+      throw e;
+    }
     QueryResult r = session.execute("SELECT last_commit_seq()", List.of());
     Object seq = r.rows().isEmpty() ? null : r.rows().get(0)[0];
     return seq == null ? -1 : ((Number) seq).longValue();

@@ -1,5 +1,7 @@
 package io.driftdb.server.lifecycle;
 
+import io.driftdb.log.kafka.GatewayConfig;
+import io.driftdb.log.kafka.KafkaGateway;
 import io.driftdb.pgwire.AuthMode;
 import io.driftdb.pgwire.PgServer;
 import io.driftdb.pgwire.PgServerConfig;
@@ -16,6 +18,7 @@ import io.driftdb.server.metrics.MetricsRegistries;
 import io.driftdb.server.metrics.ServerGauges;
 import io.driftdb.sql.engine.DriftEngine;
 import io.driftdb.sql.engine.EngineConfig;
+import io.driftdb.sql.kafka.TableTopicBackend;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -39,17 +42,19 @@ public final class ServerRuntime {
   private final StatementGate gate;
   private final PgServer pg;
   private final AdminHttpServer http;
+  private final KafkaGateway kafka;
   private final AtomicBoolean stopping;
   private boolean stopped;
 
   private ServerRuntime(ServerSettings settings, MetricsRegistries.Bundle metrics, DriftEngine engine,
-      StatementGate gate, PgServer pg, AdminHttpServer http, AtomicBoolean stopping) {
+      StatementGate gate, PgServer pg, AdminHttpServer http, KafkaGateway kafka, AtomicBoolean stopping) {
     this.settings = settings;
     this.metrics = metrics;
     this.engine = engine;
     this.gate = gate;
     this.pg = pg;
     this.http = http;
+    this.kafka = kafka;
     this.stopping = stopping;
   }
 
@@ -59,6 +64,7 @@ public final class ServerRuntime {
     MetricsRegistries.Bundle metrics = MetricsRegistries.prometheus();
     DriftEngine engine = null;
     PgServer pg = null;
+    KafkaGateway kafka = null;
     try {
       engine = DriftEngine.open(EngineConfig.of(dir.path()).withFsync(s.fsync())
           .withListener(new EngineMetrics(metrics.registry())));
@@ -68,6 +74,10 @@ public final class ServerRuntime {
           .withAuthMode(s.auth()).withTls(s.tlsCert(), s.tlsKey()).withMaxConnections(s.maxConnections());
       pg = new PgServer(pgConfig, new GatedEngine(engine, gate), passwords).start();
       PgServer pgServer = pg;
+      if (s.kafkaPort() != 0) {
+        kafka = TableTopicBackend.startGateway(engine, GatewayConfig.of(s.listen(), s.kafkaPort()));
+        LOG.info("Kafka gateway listening on {} (topics = tables)", hostPort(kafka.address()));
+      }
       new ServerGauges(engine, pgServer::openConnections, gate::inFlight, dir.path()).bindTo(metrics.registry());
       AtomicBoolean stopping = new AtomicBoolean();
       ReadinessProbe readiness = new ReadinessProbe(engine, dir.path(), s.minFreeDiskBytes(), stopping::get);
@@ -77,11 +87,14 @@ public final class ServerRuntime {
         LOG.warn("The admin HTTP endpoint listens on {} without an admin token: anyone who can reach it can read "
             + "/metrics (set --admin-token or DRIFTDB_ADMIN_TOKEN)", hostPort(http.address()));
       }
-      ServerRuntime rt = new ServerRuntime(s, metrics, engine, gate, pg, http, stopping);
+      ServerRuntime rt = new ServerRuntime(s, metrics, engine, gate, pg, http, kafka, stopping);
       LOG.info("DriftDB ready: pgwire {}, http {}, data {}", hostPort(pg.address()), hostPort(http.address()),
           dir.path());
       return rt;
     } catch (RuntimeException e) {
+      if (kafka != null) {
+        kafka.close();
+      }
       if (pg != null) {
         pg.stop();
       }
@@ -173,6 +186,9 @@ public final class ServerRuntime {
     }
     pauseForLastResponses();
     pg.stop();
+    if (kafka != null) {
+      kafka.close();
+    }
     engine.close();
     long head = engine.stats().headSeq();
     http.close();

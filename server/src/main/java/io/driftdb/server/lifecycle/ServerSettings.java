@@ -20,14 +20,17 @@ import java.time.Duration;
  * @param shutdownTimeout how long shutdown waits for running statements
  * @param maxConnections pgwire connection limit
  * @param bootstrapPassword password of the bootstrap superuser, or null
+ * @param kafkaPort Kafka-protocol gateway port (0 = off)
  */
 public record ServerSettings(Path dataPath, String listen, int port, int httpPort, String adminToken, AuthMode auth,
                              Path tlsCert, Path tlsKey, String fsync, long minFreeDiskBytes,
-                             Duration shutdownTimeout, int maxConnections, String bootstrapPassword) {
+                             Duration shutdownTimeout, int maxConnections, String bootstrapPassword,
+                             int kafkaPort) {
 
   public ServerSettings {
     checkPort("--port", port);
     checkPort("--http-port", httpPort);
+    checkPort("--kafka-port", kafkaPort);
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key must be given together");
     }
@@ -57,6 +60,6 @@ public record ServerSettings(Path dataPath, String listen, int port, int httpPor
         + ", adminToken=" + (adminToken == null ? "none" : "set") + ", auth=" + auth + ", tls="
         + (tlsCert != null) + ", fsync=" + fsync + ", minFreeDiskBytes=" + minFreeDiskBytes + ", shutdownTimeout="
         + shutdownTimeout + ", maxConnections=" + maxConnections + ", bootstrapPassword="
-        + (bootstrapPassword == null ? "none" : "set") + "]";
+        + (bootstrapPassword == null ? "none" : "set") + ", kafkaPort=" + kafkaPort + "]";
   }
 }

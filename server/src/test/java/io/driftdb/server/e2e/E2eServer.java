@@ -57,7 +57,7 @@ final class E2eServer implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(DriftServer.class.getName());
-    cmd.addAll(List.of("--data-path", data.toString(), "--port", "0", "--http-port", "0"));
+    cmd.addAll(List.of("--data-path", data.toString(), "--port", "0", "--http-port", "0", "--kafka-port", "0"));
     cmd.addAll(List.of(extraArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("DRIFTDB_"));

@@ -1,0 +1,212 @@
+package io.driftdb.log.kafka;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka-protocol listener in front of a {@link TopicBackend}: enough of a single-node Kafka
+ * broker for unmodified Kafka clients (Java {@code KafkaProducer}/{@code KafkaConsumer} with
+ * the classic group protocol, librdkafka/kcat) to produce to and consume from its topics.
+ *
+ * <p>Plain sockets, one thread per connection. Each connection is served strictly in order,
+ * one request at a time: clients pipeline up to five requests and expect the responses in
+ * order, and a broker does the same. Frames are {@code int32 size + payload}; a frame larger
+ * than {@code maxRequestBytes}, a non-positive size, or a request that cannot be parsed closes
+ * that connection only, and the gateway keeps serving everyone else. No TLS or SASL: anyone who
+ * can reach the port can produce, so bind it to a trusted interface.
+ */
+public final class KafkaGateway implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaGateway.class);
+  private static final long CLOSE_WAIT_MS = 5_000;
+
+  private final GatewayConfig config;
+  private final ServerSocket server;
+  private final KafkaApis apis;
+  private final GroupCoordinator groups;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger connectionIds = new AtomicInteger();
+  private final Thread acceptor;
+  private volatile boolean closed;
+
+  private KafkaGateway(GatewayConfig config, ServerSocket server, TopicBackend backend) {
+    this.config = config;
+    this.server = server;
+    this.groups = new GroupCoordinator();
+    this.apis = new KafkaApis(backend, config, new ProducerStateTable(), groups);
+    this.acceptor = new Thread(this::acceptLoop, "driftdb-kafka-accept");
+    acceptor.setDaemon(true);
+  }
+
+  /** Binds {@code config.host():config.port()} and starts serving; throws if the port is taken. */
+  public static KafkaGateway start(GatewayConfig config, TopicBackend backend) {
+    ServerSocket s;
+    try {
+      s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), 128);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen for Kafka clients on " + config.host() + ":" + config.port()
+          + ": " + e.getMessage(), e);
+    }
+    KafkaGateway g = new KafkaGateway(config, s, backend);
+    g.acceptor.start();
+    return g;
+  }
+
+  /** The bound address (with the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  /** Open client connections. */
+  public int connections() {
+    return sockets.size();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket socket;
+      try {
+        socket = server.accept();
+      } catch (IOException e) {
+        if (!closed) {
+          LOG.warn("Kafka gateway: accept failed: {}", e.toString());
+        }
+        continue;
+      }
+      if (sockets.size() >= config.maxConnections()) {
+        LOG.warn("Kafka gateway: refusing a connection from {}: {} connections open (the limit)",
+            socket.getRemoteSocketAddress(), sockets.size());
+        closeQuietly(socket);
+        continue;
+      }
+      sockets.add(socket);
+      Thread t = new Thread(() -> serve(socket), "driftdb-kafka-conn-" + connectionIds.incrementAndGet());
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+  }
+
+  private void serve(Socket socket) {
+    String peer = String.valueOf(socket.getRemoteSocketAddress());
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(config.idleTimeoutMs());
+      String advertised = config.advertisedHost() != null ? config.advertisedHost()
+          : socket.getLocalAddress().getHostAddress();
+      KafkaApis.Connection conn = new KafkaApis.Connection(socket.getInetAddress().getHostAddress(), advertised,
+          address().getPort());
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+      while (!closed) {
+        int size;
+        try {
+          size = in.readInt();
+        } catch (EOFException e) {
+          return;
+        } catch (SocketTimeoutException e) {
+          LOG.debug("Kafka gateway: closing idle connection {}", peer);
+          return;
+        }
+        if (size <= 0 || size > config.maxRequestBytes()) {
+          LOG.info("Kafka gateway: closing connection {}: invalid request size {} (limit {})", peer, size,
+              config.maxRequestBytes());
+          return;
+        }
+        byte[] frame = new byte[size];
+        in.readFully(frame);
+        ByteBuffer response;
+        try {
+          response = apis.handle(ByteBuffer.wrap(frame), conn);
+        } catch (KafkaApis.MalformedRequestException e) {
+          LOG.info("Kafka gateway: closing connection {}: {}", peer, e.getMessage());
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("Kafka gateway: closing connection {} after an internal error", peer, e);
+          return;
+        }
+        if (response != null) {
+          out.writeInt(response.remaining());
+          out.write(response.array(), response.arrayOffset() + response.position(), response.remaining());
+          out.flush();
+        }
+      }
+    } catch (SocketException | EOFException e) {
+      LOG.debug("Kafka gateway: connection {} ended: {}", peer, e.toString());
+    } catch (IOException e) {
+      LOG.debug("Kafka gateway: connection {} failed: {}", peer, e.toString());
+    } finally {
+      closeQuietly(socket);
+      sockets.remove(socket);
+      threads.remove(Thread.currentThread());
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
+  }
+
+  /**
+   * Stops accepting, closes every connection and waits (up to 5 s) for requests in progress to
+   * finish. An append already handed to the backend still completes, but its response may be
+   * lost; call this before closing the backend's store.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    apis.closing();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // ignore
+    }
+    groups.close();
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+    long deadline = System.currentTimeMillis() + CLOSE_WAIT_MS;
+    for (Thread t : threads) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        break;
+      }
+      try {
+        t.join(left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      acceptor.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

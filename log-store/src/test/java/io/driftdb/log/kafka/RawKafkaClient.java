@@ -1,0 +1,88 @@
+package io.driftdb.log.kafka;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.requests.RequestUtils;
+
+/** A bare Kafka-protocol client for tests: sends hand-made requests, reads raw responses. */
+final class RawKafkaClient implements AutoCloseable {
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  private int correlation;
+
+  RawKafkaClient(InetSocketAddress address) throws IOException {
+    socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(10_000);
+    in = new DataInputStream(socket.getInputStream());
+    out = new DataOutputStream(socket.getOutputStream());
+  }
+
+  /** Sends {@code body} as {@code key} version {@code v}; returns the correlation id. */
+  int send(ApiKeys key, short v, ApiMessage body) throws IOException {
+    int id = ++correlation;
+    RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(v)
+        .setCorrelationId(id).setClientId("raw-test");
+    ByteBuffer b = RequestUtils.serialize(h, key.requestHeaderVersion(v), body, v);
+    sendFrame(b);
+    return id;
+  }
+
+  /** A request with a header only (any version, even ones the library cannot encode bodies for). */
+  int sendHeaderOnly(ApiKeys key, short v, short headerVersion) throws IOException {
+    int id = ++correlation;
+    RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(v)
+        .setCorrelationId(id).setClientId("raw-test");
+    ByteBuffer b = RequestUtils.serialize(h, headerVersion, new org.apache.kafka.common.message.ApiVersionsRequestData(),
+        (short) 0);
+    sendFrame(b);
+    return id;
+  }
+
+  void sendFrame(ByteBuffer b) throws IOException {
+    out.writeInt(b.remaining());
+    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+    out.flush();
+  }
+
+  void sendBytes(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Reads one response frame and checks its header; returns an accessor positioned at the body. */
+  ByteBufferAccessor receive(ApiKeys key, short responseVersion, int correlationId) throws IOException {
+    int size = in.readInt();
+    byte[] frame = new byte[size];
+    in.readFully(frame);
+    ByteBufferAccessor a = new ByteBufferAccessor(ByteBuffer.wrap(frame));
+    ResponseHeaderData h = new ResponseHeaderData(a, key.responseHeaderVersion(responseVersion));
+    if (h.correlationId() != correlationId) {
+      throw new IllegalStateException("correlation id " + h.correlationId() + ", expected " + correlationId);
+    }
+    return a;
+  }
+
+  /** True when the server closed the connection (EOF or reset) within the socket timeout. */
+  boolean closedByServer() {
+    try {
+      return in.read() < 0;
+    } catch (IOException e) {
+      return !(e instanceof java.net.SocketTimeoutException);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
