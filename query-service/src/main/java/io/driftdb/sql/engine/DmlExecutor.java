@@ -57,6 +57,16 @@ import org.apache.calcite.util.TimestampString;
  */
 final class DmlExecutor {
   private static final Object DEFAULT = new Object();
+
+  /** A VALUES cell that reads the i-th (already ordered) statement parameter. */
+  private record ParamRef(int index) {}
+
+  /**
+   * An INSERT ... VALUES of literals and parameters, kept by statement text so that repeated
+   * executions (prepared INSERTs, pgbench) skip lexing and parsing. It names the table and
+   * columns, so it stays valid across schema changes: they are resolved at each execution.
+   */
+  record InsertTemplate(String table, List<String> columns, List<Object[]> cells, List<Integer> paramOrder) {}
   private static final Object NOT_LITERAL = new Object();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -164,13 +174,19 @@ final class DmlExecutor {
     TableSchema s = t.latestSchema();
     List<ColumnInfo> targets = targetColumns(s, ins.getTargetColumnList());
     OnConflict conflict = clauses.onConflict() == null ? null : OnConflict.parse(clauses.onConflict());
-    List<Object[]> rows = literalRows(ins.getSource(), params);
+    List<Object[]> cells = literalCells(ins.getSource());
+    List<Object[]> rows = cells == null ? null : resolve(cells, params);
     if (rows == null) {
       SqlNode source = ins.getSource();
       castParamsInValues(source, targets);
       CompiledQuery q = engine.plan(key + "\u0000insert-source", () -> engine.planner().compile(source, engine.schema()));
       rows = session.runQuery(q, params, seq);
     }
+    return insertRows(t, s, targets, rows, conflict, clauses, seq, out, params);
+  }
+
+  private QueryResult insertRows(TableData t, TableSchema s, List<ColumnInfo> targets, List<Object[]> rows,
+                                 OnConflict conflict, DmlClauses clauses, long seq, WriteSet out, Object[] params) {
     List<Object[]> returned = clauses.returning() == null ? null : new ArrayList<>();
     int n = 0;
     for (Object[] row : rows) {
@@ -229,8 +245,55 @@ final class DmlExecutor {
     return out;
   }
 
-  /** VALUES made only of literals, parameters and DEFAULT, evaluated without planning; else null. */
-  private static List<Object[]> literalRows(SqlNode source, Object[] params) {
+  /** The template for {@code ins} when its VALUES hold only literals, parameters and DEFAULT. */
+  static InsertTemplate template(SqlInsert ins, List<Integer> paramOrder) {
+    List<Object[]> cells = literalCells(ins.getSource());
+    if (cells == null) {
+      return null;
+    }
+    List<String> cols = null;
+    if (ins.getTargetColumnList() != null) {
+      cols = new ArrayList<>();
+      for (SqlNode n : ins.getTargetColumnList()) {
+        cols.add(((SqlIdentifier) n).names.get(((SqlIdentifier) n).names.size() - 1));
+      }
+    }
+    return new InsertTemplate(tableName(ins.getTargetTable()), cols, cells, paramOrder);
+  }
+
+  /** Executes a cached INSERT template with new parameter values. */
+  QueryResult runTemplate(InsertTemplate tpl, Object[] params) {
+    return session.write((seq, out) -> {
+      TableData t = table(tpl.table(), seq);
+      TableSchema s = t.latestSchema();
+      List<ColumnInfo> targets = new ArrayList<>();
+      if (tpl.columns() == null) {
+        targets.addAll(s.columns());
+      } else {
+        for (String c : tpl.columns()) {
+          targets.add(s.column(c).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_COLUMN,
+              "column \"" + c.toLowerCase() + "\" of relation \"" + s.name() + "\" does not exist")));
+        }
+      }
+      return insertRows(t, s, targets, resolve(tpl.cells(), params), null, DmlClauses.split("INSERT"), seq, out, params);
+    });
+  }
+
+  private static List<Object[]> resolve(List<Object[]> cells, Object[] params) {
+    List<Object[]> rows = new ArrayList<>(cells.size());
+    for (Object[] c : cells) {
+      Object[] r = new Object[c.length];
+      for (int i = 0; i < c.length; i++) {
+        r[i] = c[i] instanceof ParamRef p ? Values.paramToInternal(params[p.index()]) : c[i];
+      }
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  /** VALUES made only of literals, parameters and DEFAULT, as cells; else null. */
+  private static List<Object[]> literalCells(SqlNode source) {
+    Object[] params = null;
     if (source.getKind() != SqlKind.VALUES) {
       return null;
     }
@@ -252,7 +315,7 @@ final class DmlExecutor {
 
   private static Object literal(SqlNode n, Object[] params) {
     if (n instanceof SqlDynamicParam p) {
-      return Values.paramToInternal(params[p.getIndex()]);
+      return new ParamRef(p.getIndex());
     }
     if (n instanceof SqlLiteral lit) {
       if (lit.getValue() == null) {

@@ -60,6 +60,19 @@ public final class DriftEngine implements SqlEngine {
   /** A query statement text already planned: skips lexing and parsing on repeat executions. */
   record CachedStatement(CompiledQuery query, List<Integer> paramOrder, long schemaVersion) {}
 
+  private final Map<String, DmlExecutor.InsertTemplate> inserts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  DmlExecutor.InsertTemplate cachedInsert(String sql) {
+    return inserts.get(sql);
+  }
+
+  void cacheInsert(String sql, DmlExecutor.InsertTemplate tpl) {
+    if (inserts.size() > PLAN_CACHE_SIZE) {
+      inserts.clear();
+    }
+    inserts.put(sql, tpl);
+  }
+
   CachedStatement cachedStatement(String sql) {
     CachedStatement c = statements.get(sql);
     return c != null && c.schemaVersion() == materializer.schemaVersion() ? c : null;

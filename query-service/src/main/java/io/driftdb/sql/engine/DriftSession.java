@@ -279,6 +279,10 @@ final class DriftSession implements SqlSession {
       List<Object[]> rows = runQuery(cached.query(), ordered, readSeq());
       return QueryResult.rows("SELECT", cached.query().columns(), toClient(cached.query(), rows));
     }
+    DmlExecutor.InsertTemplate insert = failed ? null : engine.cachedInsert(sql);
+    if (insert != null) {
+      return dml.runTemplate(insert, orderParams(new SqlLexer.Rewritten(sql, insert.paramOrder()), params));
+    }
     Command c = DdlParser.parse(sql);
     if (failed && !(c instanceof Command.Rollback || c instanceof Command.RollbackTo || c instanceof Command.Commit)) {
       throw new SqlError(SqlError.IN_FAILED_TRANSACTION,
@@ -293,7 +297,14 @@ final class DriftSession implements SqlSession {
     SqlNode node = io.driftdb.sql.catalog.CatalogSql.parse(engine.planner(), clauses.statement()); // catalog hook
     SqlKind kind = node.getKind();
     if (kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.DELETE) {
-      return dml.run(node, clauses, ordered, rw.sql());
+      DmlExecutor.InsertTemplate tpl = kind == SqlKind.INSERT && clauses.onConflict() == null
+          && clauses.returning() == null ? DmlExecutor.template((org.apache.calcite.sql.SqlInsert) node, rw.paramOrder())
+          : null;
+      QueryResult r = dml.run(node, clauses, ordered, rw.sql());
+      if (tpl != null) {
+        engine.cacheInsert(sql, tpl);
+      }
+      return r;
     }
     if (clauses.returning() != null || clauses.onConflict() != null) {
       throw new SqlError(SqlError.SYNTAX_ERROR, "syntax error at or near \"RETURNING\"");
