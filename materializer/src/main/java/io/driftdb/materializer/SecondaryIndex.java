@@ -56,6 +56,18 @@ public final class SecondaryIndex {
     return info;
   }
 
+  /** Whether two row images agree on this index's columns (then one entry serves both). */
+  public boolean sameIndexedValues(Object[] a, Object[] b) {
+    for (int id : info.columnIds()) {
+      Object x = id < a.length ? a[id] : null;
+      Object y = id < b.length ? b[id] : null;
+      if (ValueComparator.compareValues(x, y) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Writer only: indexes {@code row} (a row image by column id) under {@code key}. */
   public void add(RowKey key, Object[] row) {
     Object[] values = new Object[info.columnIds().size()];

@@ -123,9 +123,14 @@ public final class TableData {
       chain.append(seq, last, op);
       return;
     }
+    Object[] previous = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
     chain.append(seq, row, op);
     for (SecondaryIndex idx : indexes.values()) {
-      idx.add(key, row);
+      // The index keeps every value a key ever had; an UPDATE that leaves the indexed columns
+      // alone adds nothing new, and skipping it saves most of the replay time.
+      if (previous == null || !idx.sameIndexedValues(previous, row)) {
+        idx.add(key, row);
+      }
     }
   }
 
@@ -133,9 +138,14 @@ public final class TableData {
     SecondaryIndex idx = new SecondaryIndex(info);
     for (Map.Entry<RowKey, VersionChain> e : rows.entrySet()) {
       VersionChain c = e.getValue();
+      Object[] previous = null;
       for (int i = 0; i < c.size(); i++) {
         if (c.opAt(i) != VersionChain.DELETE) {
-          idx.add(e.getKey(), c.rowAtIndex(i));
+          Object[] row = c.rowAtIndex(i);
+          if (previous == null || !idx.sameIndexedValues(previous, row)) {
+            idx.add(e.getKey(), row);
+          }
+          previous = row;
         }
       }
     }

@@ -51,7 +51,8 @@ import java.util.stream.Stream;
  * Lookups: {@code SELECT id, grp, v, note FROM ev WHERE grp = $1} (current) and the same
  * {@code FOR SYSTEM_TIME AS OF @SEQ:$1} at the old SEQ, random groups, after a warm-up; p50,
  * p99 and mean over {@code --lookups} executions each. With {@code --profile} the orchestrator
- * takes a jstack sample of the replaying child every second and prints the hottest frames.
+ * takes a jstack sample of the replaying child every second and prints the hottest frames; with
+ * {@code --jfr} the replay child records a JFR file next to {@code --dir}.
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' io.driftdb.bench.replay.RestartBench \
@@ -121,7 +122,9 @@ public final class RestartBench {
     List<String> replayJvm = new ArrayList<>(jvm);
     if (o.containsKey("jfr")) {
       // A JFR recording of the replay child (method samples are not biased to safepoints, unlike jstack).
-      replayJvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("replay.jfr") + ",settings=profile");
+      Path jfr = dir.resolveSibling(dir.getFileName() + "-replay.jfr"); // outside --dir: survives its deletion
+      replayJvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+      System.out.println("JFR recording of the replay phase: " + jfr);
     }
     child("replay", replayJvm, common, o.containsKey("profile"));
     child("snapshot", jvm, common, false);
