@@ -30,6 +30,9 @@ public final class Materializer {
   private volatile long appliedSeq = -1;
   private volatile long rowEventsApplied;
   private volatile long schemaVersion;
+  /** schemaVersion after each SEQ that applied DDL, so a snapshot at an older SEQ records its own. */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> schemaVersions =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
 
   public Materializer() {
     this(new Catalog(), new Timeline());
@@ -45,6 +48,7 @@ public final class Materializer {
     Materializer m = new Materializer(c, t);
     m.appliedSeq = seq;
     m.schemaVersion = schemaVersion;
+    m.schemaVersions.put(seq, schemaVersion);
     m.rowEventsApplied = rowEvents;
     return m;
   }
@@ -75,6 +79,12 @@ public final class Materializer {
   /** Changes whenever DDL is applied; plans and Calcite schemas are cached per version. */
   public long schemaVersion() {
     return schemaVersion;
+  }
+
+  /** The schema version as it was right after {@code seq} was applied. */
+  public long schemaVersionAt(long seq) {
+    var e = schemaVersions.floorEntry(seq);
+    return e == null ? 0 : e.getValue();
   }
 
   public long rowEventsApplied() {
@@ -129,6 +139,9 @@ public final class Materializer {
       }
     }
     rowEventsApplied += rowEvents;
+    if (schemaVersions.isEmpty() || schemaVersions.lastEntry().getValue() != schemaVersion) {
+      schemaVersions.put(seq, schemaVersion);
+    }
     synchronized (appliedMonitor) {
       appliedSeq = seq;
       appliedMonitor.notifyAll();

@@ -57,7 +57,6 @@ final class SnapshotReader {
   private static Materializer payload(DataInputStream in) throws IOException {
     long seq = in.readLong();
     long schemaVersion = in.readLong();
-    long rowEvents = in.readLong();
     Timeline tl = new Timeline();
     long base = in.readLong();
     int count = in.readInt();
@@ -126,6 +125,7 @@ final class SnapshotReader {
       }
       tables.put(id, t);
     }
+    long rowEvents = in.readLong();
     c.restore(bindings, tables);
     return Materializer.restored(c, tl, seq, schemaVersion, rowEvents);
   }

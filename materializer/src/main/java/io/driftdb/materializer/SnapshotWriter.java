@@ -65,8 +65,8 @@ final class SnapshotWriter {
 
   private static long payload(Materializer m, long s, DataOutputStream out) throws IOException {
     out.writeLong(s);
-    out.writeLong(m.schemaVersion());
-    out.writeLong(m.rowEventsApplied());
+    // Counters as of SEQ s (commits go on while the snapshot is written).
+    out.writeLong(m.schemaVersionAt(s));
     Timeline tl = m.timeline();
     long base = tl.firstSeq();
     int count = (int) Math.max(0, s - base + 1);
@@ -134,6 +134,8 @@ final class SnapshotWriter {
       }
       out.writeBoolean(false);
     }
+    // Every row event applied at or before s made exactly one version.
+    out.writeLong(versions);
     return versions;
   }
 
