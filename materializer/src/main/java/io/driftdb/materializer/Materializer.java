@@ -170,7 +170,7 @@ public final class Materializer {
         List<ColumnInfo> cols = new ArrayList<>();
         int next = 0;
         for (ColumnDef c : ddl.getColumns()) {
-          cols.add(column(c));
+          cols.add(ColumnInfo.of(c));
           next = Math.max(next, c.getId() + 1);
         }
         List<IndexInfo> idx = new ArrayList<>();
@@ -195,7 +195,7 @@ public final class Materializer {
         List<ColumnInfo> cols = new ArrayList<>(s.columns());
         int next = s.nextColumnId();
         for (ColumnDef c : ddl.getColumns()) {
-          cols.add(column(c));
+          cols.add(ColumnInfo.of(c));
           next = Math.max(next, c.getId() + 1);
         }
         t.changeSchema(seq, s.withColumns(cols, next));
@@ -267,11 +267,6 @@ public final class Materializer {
       case DROP_USER -> catalog.dropUser(ddl.getTableName());
       default -> throw new IllegalStateException("unknown DDL kind " + ddl.getKind());
     }
-  }
-
-  private static ColumnInfo column(ColumnDef c) {
-    return new ColumnInfo(c.getId(), c.getName().toLowerCase(), ColumnType.parse(c.getSqlType()), c.getNullable(),
-        c.getDefaultExpr());
   }
 
   private void applyRow(long seq, RowEvent ev, Map<Integer, Long> createdInTx) {

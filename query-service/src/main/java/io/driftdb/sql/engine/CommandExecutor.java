@@ -508,12 +508,12 @@ final class CommandExecutor {
     }
     List<ColumnInfo> infos = new ArrayList<>();
     for (ColumnDef d : cols) {
-      infos.add(new ColumnInfo(d.getId(), d.getName(), ColumnType.parse(d.getSqlType()), d.getNullable(), d.getDefaultExpr()));
+      infos.add(ColumnInfo.of(d));
     }
     TableSchema shape = new TableSchema(-1, table, infos, List.of(), false, List.of(), List.of(), Map.of(), infos.size());
     for (String[] c : checks) {
       // compile now so a bad expression fails the CREATE, not the first INSERT
-      engine.planner().compile(engine.planner().parse(ConstraintChecker.rowQuery(shape, "(" + c[1] + ")")), engine.schema());
+      engine.planner().compile(engine.planner().parse(RowExpressions.sql(shape, "(" + c[1] + ")")), engine.schema());
       out.add(io.driftdb.schemas.ConstraintDef.newBuilder().setName(c[0]).setKind(io.driftdb.schemas.ConstraintKind.CHECK)
           .setExpression(c[1]).build());
     }
@@ -552,8 +552,7 @@ final class CommandExecutor {
     }
     int id = s.nextColumnId();
     ColumnDef def = columnDef(id, ac.column(), false);
-    ColumnInfo info = new ColumnInfo(id, def.getName(), ColumnType.parse(def.getSqlType()), def.getNullable(),
-        def.getDefaultExpr());
+    ColumnInfo info = ColumnInfo.of(def);
     out.addDdl(Schemas.ddl(DdlKind.ADD_COLUMN).setTableId(t.tableId()).setTableName(s.name()).setColumns(List.of(def)).build());
     // Existing rows get the default (PostgreSQL semantics), written as new versions in this same transaction.
     Object fill = def.getDefaultExpr() == null ? null : Values.toColumn(newDml().evalDefault(def.getDefaultExpr(), seq), info);

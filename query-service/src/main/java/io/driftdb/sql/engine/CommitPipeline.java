@@ -272,8 +272,7 @@ public final class CommitPipeline {
         List<ColumnInfo> cols = new ArrayList<>(out.columns());
         int next = out.nextColumnId();
         for (var c : d.getColumns()) {
-          cols.add(new ColumnInfo(c.getId(), c.getName(), io.driftdb.materializer.ColumnType.parse(c.getSqlType()),
-              c.getNullable(), c.getDefaultExpr()));
+          cols.add(ColumnInfo.of(c));
           next = Math.max(next, c.getId() + 1);
         }
         out = out.withColumns(cols, next);
@@ -286,8 +285,7 @@ public final class CommitPipeline {
     DdlEvent d = w.ddl().get((int) (-ref - 1));
     List<ColumnInfo> cols = new ArrayList<>();
     for (var c : d.getColumns()) {
-      cols.add(new ColumnInfo(c.getId(), c.getName(), io.driftdb.materializer.ColumnType.parse(c.getSqlType()),
-          c.getNullable(), c.getDefaultExpr()));
+      cols.add(ColumnInfo.of(c));
     }
     return new TableSchema(ref, d.getTableName(), cols, d.getPrimaryKey(), d.getDocumentTable(), List.of(), List.of(),
         Map.of(), cols.size());

@@ -54,34 +54,12 @@ final class ConstraintChecker {
 
   private void check(TableSchema s, ConstraintDef c, Object[] image, long seq) {
     CompiledQuery q = engine.plan("check\u0000" + s.tableId() + "\u0000" + c.getName(), () ->
-        engine.planner().compile(engine.planner().parse(rowQuery(s, "(" + c.getExpression() + ")")), engine.schema()));
-    List<Object[]> r = session.runQuery(q, params(s, image), seq);
+        engine.planner().compile(engine.planner().parse(RowExpressions.sql(s, "(" + c.getExpression() + ")")), engine.schema()));
+    List<Object[]> r = session.runQuery(q, RowExpressions.params(s, image), seq);
     if (!r.isEmpty() && Boolean.FALSE.equals(r.get(0)[0])) {
       throw new SqlError(SqlError.CHECK_VIOLATION, "new row for relation \"" + s.name()
           + "\" violates check constraint \"" + c.getName() + "\"");
     }
-  }
-
-  /** SELECT expr FROM (VALUES (CAST(? AS type), ...)) AS "t"(cols): evaluates an expression over one row. */
-  static String rowQuery(TableSchema s, String expr) {
-    StringBuilder values = new StringBuilder();
-    StringBuilder names = new StringBuilder();
-    for (ColumnInfo col : s.columns()) {
-      values.append(values.length() == 0 ? "" : ", ").append("CAST(? AS ")
-          .append(DmlExecutor.calciteTypeName(col.type())).append(')');
-      names.append(names.length() == 0 ? "" : ", ").append('"').append(col.name()).append('"');
-    }
-    return "SELECT " + expr + " FROM (VALUES (" + values + ")) AS \"" + s.name() + "\" (" + names + ")";
-  }
-
-  static Object[] params(TableSchema s, Object[] image) {
-    Object[] p = new Object[s.columns().size()];
-    for (int i = 0; i < p.length; i++) {
-      int id = s.columns().get(i).id();
-      Object v = id < image.length ? image[id] : null;
-      p[i] = v instanceof byte[] b ? new ByteString(b) : v;
-    }
-    return p;
   }
 
   private static Object[] values(List<Integer> ids, Object[] image) {

@@ -438,18 +438,23 @@ final class DmlExecutor {
     TableData t = table(name, seq);
     TableSchema s = t.latestSchema();
     List<ColumnInfo> targets = targetColumns(s, upd.getTargetColumnList());
+    CompiledQuery q = engine.plan(key + "\u0000update", () -> engine.planner().compile(updateSelect(upd, s, targets),
+        engine.schema()));
+    List<Object[]> rows = session.runQuery(q, params, seq);
+    List<Object[]> returned = clauses.returning() == null ? null : new ArrayList<>();
+    int n = applyUpdates(t, s, targets, rows, seq, out, returned);
+    return result("UPDATE " + n, s, clauses, returned);
+  }
+
+  /** The query an UPDATE reads: every column plus the SET expressions ({@code ?} typed by its target column). */
+  private static SqlSelect updateSelect(SqlUpdate upd, TableSchema s, List<ColumnInfo> targets) {
     SqlNodeList exprs = upd.getSourceExpressionList();
     for (int i = 0; i < exprs.size(); i++) {
       if (exprs.get(i) instanceof SqlDynamicParam p) {
         exprs.set(i, cast(p, targets.get(i).type()));
       }
     }
-    SqlSelect select = selectFor(upd.getTargetTable(), upd.getAlias(), s, exprs, upd.getCondition());
-    CompiledQuery q = engine.plan(key + "\u0000update", () -> engine.planner().compile(select, engine.schema()));
-    List<Object[]> rows = session.runQuery(q, params, seq);
-    List<Object[]> returned = clauses.returning() == null ? null : new ArrayList<>();
-    int n = applyUpdates(t, s, targets, rows, seq, out, returned);
-    return result("UPDATE " + n, s, clauses, returned);
+    return selectFor(upd.getTargetTable(), upd.getAlias(), s, exprs, upd.getCondition());
   }
 
   private int applyUpdates(TableData t, TableSchema s, List<ColumnInfo> targets, List<Object[]> rows, long seq,
@@ -493,8 +498,8 @@ final class DmlExecutor {
     String name = tableName(del.getTargetTable());
     TableData t = table(name, seq);
     TableSchema s = t.latestSchema();
-    SqlSelect select = selectFor(del.getTargetTable(), del.getAlias(), s, null, del.getCondition());
-    CompiledQuery q = engine.plan(key + "\u0000delete", () -> engine.planner().compile(select, engine.schema()));
+    CompiledQuery q = engine.plan(key + "\u0000delete", () -> engine.planner().compile(
+        selectFor(del.getTargetTable(), del.getAlias(), s, null, del.getCondition()), engine.schema()));
     List<Object[]> rows = session.runQuery(q, params, seq);
     RowFinder finder = s.hasPrimaryKey() ? null : new RowFinder(t, s, seq);
     List<Object[]> returned = clauses.returning() == null ? null : new ArrayList<>();
@@ -639,14 +644,8 @@ final class DmlExecutor {
     ordered.addAll(params.subList(setParams, params.size()));
     SqlUpdate upd = (SqlUpdate) engine.planner().parse(sql);
     List<ColumnInfo> targets = targetColumns(s, upd.getTargetColumnList());
-    SqlNodeList exprs = upd.getSourceExpressionList();
-    for (int i = 0; i < exprs.size(); i++) {
-      if (exprs.get(i) instanceof SqlDynamicParam p) {
-        exprs.set(i, cast(p, targets.get(i).type()));
-      }
-    }
-    SqlSelect select = selectFor(upd.getTargetTable(), null, s, exprs, upd.getCondition());
-    CompiledQuery q = engine.plan(sql + "\u0000conflict", () -> engine.planner().compile(select, engine.schema()));
+    CompiledQuery q = engine.plan(sql + "\u0000conflict", () -> engine.planner().compile(updateSelect(upd, s, targets),
+        engine.schema()));
     List<Object[]> rows = session.runQuery(q, ordered.toArray(), seq);
     return applyUpdates(t, s, targets, rows, seq, out, returned);
   }
@@ -706,26 +705,14 @@ final class DmlExecutor {
     }
     CompiledQuery q = returningQuery(s, list);
     for (Object[] img : images) {
-      Object[] params = new Object[s.columns().size()];
-      for (int i = 0; i < params.length; i++) {
-        ColumnInfo c = s.columns().get(i);
-        Object v = c.id() < img.length ? img[c.id()] : null;
-        params[i] = v instanceof byte[] b ? new ByteString(b) : v;
-      }
-      List<Object[]> r = session.runQuery(q, params, session.readSeq());
+      List<Object[]> r = session.runQuery(q, RowExpressions.params(s, img), session.readSeq());
       rows.addAll(DriftSession.toClient(q, r));
     }
     return new QueryResult(tag, q.columns(), rows, Map.of());
   }
 
   private CompiledQuery returningQuery(TableSchema s, String list) {
-    StringBuilder values = new StringBuilder();
-    StringBuilder names = new StringBuilder();
-    for (ColumnInfo c : s.columns()) {
-      values.append(values.length() == 0 ? "" : ", ").append("CAST(? AS ").append(calciteTypeName(c.type())).append(')');
-      names.append(names.length() == 0 ? "" : ", ").append('"').append(c.name()).append('"');
-    }
-    String sql = "SELECT " + list + " FROM (VALUES (" + values + ")) AS \"" + s.name() + "\" (" + names + ")";
+    String sql = RowExpressions.sql(s, list);
     return engine.plan("returning\u0000" + sql, () -> engine.planner().compile(engine.planner().parse(sql), engine.schema()));
   }
 

@@ -204,19 +204,8 @@ final class TableScanner {
     Object[] r = new Object[width];
     for (int j = 0; j < width; j++) {
       int f = projects == null ? j : projects[j];
-      if (f < userCount) {
-        int id = ids[f];
-        Object v = id >= 0 && id < image.length ? image[id] : null;
-        r[j] = v instanceof byte[] b ? new ByteString(b) : v;
-      } else if (seqFrom >= 0) {
-        r[j] = switch (f - userCount) {
-          case 0 -> seqFrom;
-          case 1 -> seqTo;
-          case 2 -> timeline.timestampOf(seqFrom);
-          case 3 -> seqTo == SystemColumns.OPEN_SEQ ? SystemColumns.OPEN_TIME : timeline.timestampOf(seqTo);
-          default -> OP_NAMES[op];
-        };
-      }
+      Object v = fieldValue(f, image, ids, seqFrom, seqTo, op);
+      r[j] = v instanceof byte[] b ? new ByteString(b) : v;
     }
     return r;
   }
