@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory, across processes and within this one. The lock file holds the owner's pid so the
  * refusal can say who holds it. The file itself is left in place (deleting lock files races).
  */
-final class DirectoryLock implements Closeable {
+public final class DirectoryLock implements Closeable {
   static final String LOCK_FILE = ".lock";
 
   /**
@@ -37,7 +37,7 @@ final class DirectoryLock implements Closeable {
     this.lock = lock;
   }
 
-  static DirectoryLock acquire(Path dir) throws IOException {
+  public static DirectoryLock acquire(Path dir) throws IOException {
     Path real = dir.toRealPath();
     if (!HELD_IN_THIS_JVM.add(real)) {
       throw new LogDirectoryLockedException(dir, "it is already open in this process");

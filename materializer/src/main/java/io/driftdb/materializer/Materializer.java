@@ -33,6 +33,10 @@ public final class Materializer {
   /** schemaVersion after each SEQ that applied DDL, so a snapshot at an older SEQ records its own. */
   private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> schemaVersions =
       new java.util.concurrent.ConcurrentSkipListMap<>();
+  /** Recent records of a shared log that failed their commit check, for the nodes that wait on them. */
+  private final java.util.concurrent.ConcurrentSkipListMap<Long, CommitVerdict> rejected =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+  private static final int MAX_VERDICTS = 100_000;
 
   public Materializer() {
     this(new Catalog(), new Timeline());
@@ -119,12 +123,35 @@ public final class Materializer {
     return true;
   }
 
-  /** Applies one committed transaction. SEQs must arrive in order without gaps. */
+  /**
+   * Why the record at {@code seq} was not applied, if it was one of the recent records of a
+   * shared log that failed its commit check; empty when it was applied.
+   */
+  public java.util.Optional<CommitVerdict> verdict(long seq) {
+    return java.util.Optional.ofNullable(rejected.get(seq));
+  }
+
+  /**
+   * Applies one transaction record. SEQs must arrive in order without gaps. A record of a
+   * shared log that fails its commit check ({@link LogOrderValidator}) changes nothing but
+   * the SEQ. Commit times are kept non-decreasing, as on a local log: a shared log's
+   * timestamps come from several clocks.
+   */
   public void apply(long seq, long timestampMs, TransactionRecord tx) {
     if (seq <= appliedSeq) {
       throw new IllegalStateException("SEQ " + seq + " already applied (at " + appliedSeq + ")");
     }
-    timeline.record(seq, timestampMs);
+    long lastTs = timeline.lastSeq() >= timeline.firstSeq() ? timeline.timestampOf(timeline.lastSeq()) : Long.MIN_VALUE;
+    timeline.record(seq, Math.max(timestampMs, lastTs));
+    CommitVerdict verdict = LogOrderValidator.check(catalog, seq, tx);
+    if (verdict != null) {
+      rejected.put(seq, verdict);
+      while (rejected.size() > MAX_VERDICTS) {
+        rejected.pollFirstEntry();
+      }
+      advance(seq);
+      return;
+    }
     Map<Integer, Long> createdInTx = new HashMap<>();
     List<Object> events = tx.getEvents();
     long rowEvents = 0;
@@ -142,6 +169,10 @@ public final class Materializer {
     if (schemaVersions.isEmpty() || schemaVersions.lastEntry().getValue() != schemaVersion) {
       schemaVersions.put(seq, schemaVersion);
     }
+    advance(seq);
+  }
+
+  private void advance(long seq) {
     synchronized (appliedMonitor) {
       appliedSeq = seq;
       appliedMonitor.notifyAll();
@@ -273,43 +304,10 @@ public final class Materializer {
     TableData t = tableFor(ev.getTableId(), createdInTx);
     TableSchema schema = t.latestSchema();
     if (ev.getOp() == RowOp.DELETE) {
-      t.write(seq, keyFromLog(schema, ev.getKey()), null, VersionChain.DELETE);
+      t.write(seq, LogRows.key(schema, ev.getKey()), null, VersionChain.DELETE);
       return;
     }
-    List<Object> image = ev.getRow();
-    Object[] row = new Object[Math.max(schema.rowWidth(), image.size())];
-    for (int id = 0; id < image.size(); id++) {
-      ColumnInfo c = schema.columnById(id);
-      Object v = image.get(id);
-      row[id] = c == null || v == null ? null : c.type().fromLog(v);
-    }
-    RowKey key;
-    if (schema.hasPrimaryKey()) {
-      Object[] k = new Object[schema.primaryKey().size()];
-      for (int i = 0; i < k.length; i++) {
-        k[i] = row[schema.primaryKey().get(i)];
-      }
-      key = new RowKey(k);
-    } else {
-      key = keyFromLog(schema, ev.getKey());
-    }
-    t.write(seq, key, row, ev.getOp() == RowOp.INSERT ? VersionChain.INSERT : VersionChain.UPDATE);
-  }
-
-  /** Key values from a log event: primary-key column values, or the hidden row id of a key-less table. */
-  private static RowKey keyFromLog(TableSchema schema, List<Object> key) {
-    if (key == null) {
-      throw new IllegalStateException("row event without key for table " + schema.name());
-    }
-    Object[] k = new Object[key.size()];
-    for (int i = 0; i < k.length; i++) {
-      if (schema.hasPrimaryKey()) {
-        ColumnInfo c = schema.columnById(schema.primaryKey().get(i));
-        k[i] = c.type().fromLog(key.get(i));
-      } else {
-        k[i] = ((Number) key.get(i)).longValue();
-      }
-    }
-    return new RowKey(k);
+    Object[] row = LogRows.row(schema, ev.getRow());
+    t.write(seq, LogRows.key(schema, ev, row), row, ev.getOp() == RowOp.INSERT ? VersionChain.INSERT : VersionChain.UPDATE);
   }
 }

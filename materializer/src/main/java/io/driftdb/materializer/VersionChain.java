@@ -80,6 +80,12 @@ public final class VersionChain {
     return i >= 0 ? i : -i - 2;
   }
 
+  /** True when the key was written by the transaction at exactly {@code seq}. */
+  public boolean hasVersionAt(long seq) {
+    int i = indexAt(slots, size, seq);
+    return i >= 0 && slots.seqs[i] == seq;
+  }
+
   /** SEQ of the newest version (the last write to this key), or -1. */
   public long lastSeq() {
     int n = size;

@@ -12,7 +12,7 @@ import org.apache.avro.message.SchemaStore;
  * {@code src/main/resources/io/driftdb/schemas/history/TransactionRecord-vN.avsc} and list it here.
  */
 public final class SchemaHistory {
-  private static final String[] RELEASED = {};
+  private static final String[] RELEASED = {"TransactionRecord-v1.avsc"};
 
   private SchemaHistory() {}
 

@@ -14,6 +14,7 @@ public final class Schemas {
         ClassSecurityValidator.builder()
             .add(TransactionRecord.class).add(RowEvent.class).add(DdlEvent.class)
             .add(ColumnDef.class).add(IndexDef.class).add(ConstraintDef.class)
+            .add(CommitValidation.class).add(ReadKey.class)
             .add(RowOp.class).add(DdlKind.class).add(ConstraintKind.class)
             .build()));
   }

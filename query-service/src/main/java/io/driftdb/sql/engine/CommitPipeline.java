@@ -2,13 +2,16 @@ package io.driftdb.sql.engine;
 
 import io.driftdb.log.Appended;
 import io.driftdb.log.EventLog;
+import io.driftdb.log.cluster.SharedLog;
 import io.driftdb.materializer.ColumnInfo;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
 import io.driftdb.materializer.TableSchema;
+import io.driftdb.schemas.CommitValidation;
 import io.driftdb.schemas.DdlEvent;
 import io.driftdb.schemas.DdlKind;
+import io.driftdb.schemas.ReadKey;
 import io.driftdb.schemas.RowEvent;
 import io.driftdb.schemas.RowOp;
 import io.driftdb.schemas.Schemas;
@@ -36,6 +39,8 @@ import java.util.concurrent.CompletionException;
  */
 public final class CommitPipeline {
   private final EventLog log;
+  /** Cluster mode: other nodes append too, the log applier applies, every record is re-checked in log order. */
+  private final boolean shared;
   private final Materializer materializer;
   private final EngineListener listener;
   private final TransactionCodec codec = new TransactionCodec();
@@ -50,12 +55,16 @@ public final class CommitPipeline {
 
   public CommitPipeline(EventLog log, Materializer materializer, EngineListener listener) {
     this.log = log;
+    this.shared = log instanceof SharedLog;
     this.materializer = materializer;
     this.listener = listener;
   }
 
   /** Commits; returns the SEQ. Throws SqlError 40001 on a conflict, 23505 on a duplicate key. */
   public long commit(CommitRequest req) {
+    if (shared) {
+      return commitShared(req);
+    }
     InFlight f;
     synchronized (lock) {
       if (!log.isWritable()) {
@@ -90,6 +99,90 @@ public final class CommitPipeline {
     return appended.seq();
   }
 
+  /**
+   * Cluster mode. The local check rejects what this node already knows conflicts; the record
+   * then carries what it read and depended on, and its fate is decided when the log applier
+   * applies it, by the same check every node runs ({@code LogOrderValidator}).
+   */
+  private long commitShared(CommitRequest req) {
+    InFlight f;
+    synchronized (lock) {
+      if (!log.isWritable()) {
+        throw new SqlError(SqlError.IO_ERROR, "the shared log is not writable; this node is read-only until restarted");
+      }
+      Map<Long, Set<RowKey>> keys = validate(req);
+      Set<String> tables = ddlTables(req.writes());
+      TransactionRecord record = TransactionRecord.newBuilder(build(req)).setValidation(validation(req)).build();
+      f = new InFlight(record, log.append(null, codec.encode(record), List.of()), keys, tables);
+      keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
+      pendingTables.addAll(tables);
+    }
+    try {
+      Appended appended;
+      try {
+        appended = f.future().join();
+      } catch (CompletionException e) {
+        throw new SqlError(TRANSACTION_RESOLUTION_UNKNOWN, "the outcome of the commit is unknown: "
+            + e.getCause().getMessage(), e);
+      }
+      try {
+        while (!materializer.awaitApplied(appended.seq(), 1000)) {
+          if (!log.isWritable() && materializer.appliedSeq() < appended.seq()) {
+            throw new SqlError(TRANSACTION_RESOLUTION_UNKNOWN, "the commit was appended at SEQ " + appended.seq()
+                + " but this node stopped applying the log");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SqlError(SqlError.QUERY_CANCELED, "interrupted while waiting for commit to apply");
+      }
+      var verdict = materializer.verdict(appended.seq());
+      if (verdict.isPresent()) {
+        throw new SqlError(verdict.get().sqlState(), verdict.get().message());
+      }
+      listener.committed();
+      return appended.seq();
+    } finally {
+      synchronized (lock) {
+        release(f);
+      }
+    }
+  }
+
+  private static final String TRANSACTION_RESOLUTION_UNKNOWN = "08007";
+
+  /** What every node re-checks when it applies the record: reads (SERIALIZABLE) and constraint dependencies. */
+  private CommitValidation validation(CommitRequest req) {
+    CommitValidation.Builder v = CommitValidation.newBuilder()
+        .setDependencyTables(new ArrayList<>(req.writes().dependencies()));
+    io.driftdb.sql.plan.ReadSet reads = req.readSet();
+    if (reads != null) {
+      v.setReadTables(new ArrayList<>(reads.tables()));
+      List<ReadKey> keys = new ArrayList<>();
+      for (var e : reads.keys().entrySet()) {
+        TableData t = materializer.catalog().table(e.getKey());
+        if (t != null) {
+          for (RowKey k : e.getValue()) {
+            keys.add(ReadKey.newBuilder().setTableId(e.getKey()).setKey(keyToLog(t.latestSchema(), k)).build());
+          }
+        }
+      }
+      v.setReadKeys(keys);
+    }
+    return v.build();
+  }
+
+  /** Caller holds the lock. */
+  private void release(InFlight head) {
+    head.keys().forEach((t, ks) -> {
+      Set<RowKey> s = pendingKeys.get(t);
+      if (s != null) {
+        s.removeAll(ks);
+      }
+    });
+    pendingTables.removeAll(head.tables());
+  }
+
   /** Applies every durable record at the head of the in-flight queue, in order. */
   private void drain() {
     synchronized (applyLock) {
@@ -109,13 +202,7 @@ public final class CommitPipeline {
           }
         } finally {
           synchronized (lock) {
-            head.keys().forEach((t, ks) -> {
-              Set<RowKey> s = pendingKeys.get(t);
-              if (s != null) {
-                s.removeAll(ks);
-              }
-            });
-            pendingTables.removeAll(head.tables());
+            release(head);
           }
         }
       }

@@ -1,9 +1,13 @@
 package io.driftdb.sql.engine;
 
+import io.driftdb.log.DirectoryLock;
 import io.driftdb.log.EventLog;
 import io.driftdb.log.LocalLog;
 import io.driftdb.log.LogConfig;
 import io.driftdb.log.LogListener;
+import io.driftdb.log.cluster.KafkaLogAddress;
+import io.driftdb.log.cluster.KafkaTopicLog;
+import io.driftdb.log.cluster.SharedLog;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.SnapshotStore;
 import io.driftdb.sql.EngineListener;
@@ -38,6 +42,13 @@ public final class DriftEngine implements SqlEngine {
   private final EventLog log;
   private final Materializer materializer;
   private final SnapshotStore snapshots;
+  /** Cluster mode: the data directory's lock (a local log holds its own) and the thread applying the shared log. */
+  private final DirectoryLock dataLock;
+  private final SharedLogApplier applier;
+  private Startup startup;
+
+  /** How the engine came up: the SEQ of the snapshot it loaded (-1: none) and the transactions replayed after it. */
+  public record Startup(long snapshotSeq, long replayed) {}
   private final Object snapshotLock = new Object();
   private final java.util.concurrent.ScheduledExecutorService snapshotter;
   private volatile long lastSnapshotSeq = -1;
@@ -87,8 +98,11 @@ public final class DriftEngine implements SqlEngine {
 
   private record SchemaSnapshot(long version, SchemaPlus root) {}
 
-  private DriftEngine(EngineConfig config, EventLog log, Materializer materializer, SnapshotStore snapshots) {
+  private DriftEngine(EngineConfig config, EventLog log, Materializer materializer, SnapshotStore snapshots,
+                      DirectoryLock dataLock) {
     this.config = config;
+    this.dataLock = dataLock;
+    this.applier = log instanceof SharedLog shared ? new SharedLogApplier(shared, materializer) : null;
     this.log = log;
     this.materializer = materializer;
     this.snapshots = snapshots;
@@ -144,25 +158,38 @@ public final class DriftEngine implements SqlEngine {
     return snapshots;
   }
 
-  /** Opens (creating if needed) the database in {@code config.dataDir()} and replays its log. */
+  /**
+   * Opens (creating if needed) the database in {@code config.dataDir()}: its log (local, or the
+   * shared Kafka log in cluster mode), the newest valid snapshot and the log after it.
+   */
   public static DriftEngine open(EngineConfig config) {
-    try {
-      Files.createDirectories(config.logDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + config.logDir(), e);
-    }
     EngineListener l = config.listener();
     LogListener logListener = stats -> l.logFlushed(stats.records(), stats.bytes(), stats.fsyncNanos());
-    LocalLog log;
+    DirectoryLock dataLock = null;
+    EventLog log;
     try {
-      log = LocalLog.open(LogConfig.builder(config.logDir())
-          .fsyncPolicy(config.fsync())
-          .compression(config.compression())
-          .segmentBytes(config.segmentBytes())
-          .listener(logListener)
-          .build());
+      if (config.sharedLog() != null) {
+        Files.createDirectories(config.dataDir());
+        // The log is elsewhere; the lock still keeps two nodes off one snapshot directory.
+        dataLock = DirectoryLock.acquire(config.dataDir());
+        log = KafkaTopicLog.open(KafkaLogAddress.parse(config.sharedLog()), java.util.Map.of(), config.compression(),
+            logListener);
+      } else {
+        Files.createDirectories(config.logDir());
+        log = LocalLog.open(LogConfig.builder(config.logDir())
+            .fsyncPolicy(config.fsync())
+            .compression(config.compression())
+            .segmentBytes(config.segmentBytes())
+            .listener(logListener)
+            .build());
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the log in " + config.logDir() + ": " + e.getMessage(), e);
+      closeQuietly(dataLock);
+      String where = config.sharedLog() != null ? config.sharedLog() : config.logDir().toString();
+      throw new UncheckedIOException("cannot open the log in " + where + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(dataLock);
+      throw e;
     }
     long t0 = System.nanoTime();
     SnapshotStore snaps = new SnapshotStore(config.dataDir().resolve("snapshots"));
@@ -179,9 +206,11 @@ public final class DriftEngine implements SqlEngine {
       n = m.catchUp(log);
     } catch (RuntimeException e) {
       closeQuietly(log);
+      closeQuietly(dataLock);
       throw e;
     }
-    DriftEngine engine = new DriftEngine(config, log, m, snaps);
+    DriftEngine engine = new DriftEngine(config, log, m, snaps, dataLock);
+    engine.startup = new Startup(fromSnapshot, n);
     if (fromSnapshot >= 0) {
       LOG.info("started from the snapshot at SEQ {}, replayed the {} transactions after it", fromSnapshot, n);
     }
@@ -190,12 +219,19 @@ public final class DriftEngine implements SqlEngine {
     return engine;
   }
 
-  private static void closeQuietly(EventLog log) {
-    try {
-      log.close();
-    } catch (IOException e) {
-      LOG.warn("closing log", e);
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c == null) {
+      return;
     }
+    try {
+      c.close();
+    } catch (IOException e) {
+      LOG.warn("closing {}", c, e);
+    }
+  }
+
+  public Startup startup() {
+    return startup;
   }
 
   public Materializer materializer() {
@@ -262,9 +298,10 @@ public final class DriftEngine implements SqlEngine {
     return new EngineStats(log.headSeq(), materializer.appliedSeq(), segments, openSessions.get());
   }
 
+  /** Writable while the log accepts appends and, in cluster mode, this node still applies it. */
   @Override
   public boolean isWritable() {
-    return log.isWritable();
+    return log.isWritable() && (applier == null || applier.failure() == null);
   }
 
   EngineListener listener() {
@@ -276,6 +313,10 @@ public final class DriftEngine implements SqlEngine {
     snapshotter.shutdownNow();
     synchronized (snapshotLock) {
       closeQuietly(log);
+      if (applier != null) {
+        applier.close();
+      }
+      closeQuietly(dataLock);
     }
   }
 }

@@ -6,23 +6,30 @@ import java.nio.file.Path;
 /**
  * How to open a database.
  *
- * @param dataDir the data directory (the log lives in {@code dataDir/log})
- * @param fsync fsync policy: {@code group} (durable default), {@code interval:<ms>}, {@code none}
+ * @param dataDir the data directory (the local log lives in {@code dataDir/log}, snapshots in
+ *     {@code dataDir/snapshots})
+ * @param fsync fsync policy of the local log: {@code group} (durable default), {@code interval:<ms>}, {@code none}
  * @param compression per-batch compression of the log: {@code none} or {@code zstd}
- * @param segmentBytes segment roll size
+ * @param segmentBytes segment roll size of the local log
+ * @param sharedLog null for the local log, else the cluster-mode log {@code kafka://BOOTSTRAP/TOPIC}
  */
-public record EngineConfig(Path dataDir, String fsync, String compression, long segmentBytes, EngineListener listener) {
+public record EngineConfig(Path dataDir, String fsync, String compression, long segmentBytes, EngineListener listener,
+                           String sharedLog) {
 
   public static EngineConfig of(Path dataDir) {
-    return new EngineConfig(dataDir, "group", "none", 128L * 1024 * 1024, EngineListener.NONE);
+    return new EngineConfig(dataDir, "group", "none", 128L * 1024 * 1024, EngineListener.NONE, null);
   }
 
   public EngineConfig withListener(EngineListener l) {
-    return new EngineConfig(dataDir, fsync, compression, segmentBytes, l);
+    return new EngineConfig(dataDir, fsync, compression, segmentBytes, l, sharedLog);
   }
 
   public EngineConfig withFsync(String policy) {
-    return new EngineConfig(dataDir, policy, compression, segmentBytes, listener);
+    return new EngineConfig(dataDir, policy, compression, segmentBytes, listener, sharedLog);
+  }
+
+  public EngineConfig withSharedLog(String uri) {
+    return new EngineConfig(dataDir, fsync, compression, segmentBytes, listener, uri);
   }
 
   public Path logDir() {

@@ -3,7 +3,8 @@ package io.driftdb.sql.kafka;
 import io.driftdb.log.EventLog;
 import io.driftdb.log.LogCursor;
 import io.driftdb.log.LogRecord;
-import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.LogRows;
+import io.driftdb.materializer.VersionChain;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
@@ -64,20 +65,31 @@ final class ChangeIndex {
         if (r.seq() > target) {
           break;
         }
-        index(r.seq(), codec.decode(r.value()), schema);
+        index(r.seq(), codec.decode(r.value()), t);
         scannedThrough = r.seq();
       }
     }
     return size;
   }
 
-  private void index(long seq, TransactionRecord tx, TableSchema schema) {
+  private void index(long seq, TransactionRecord tx, TableData t) {
+    TableSchema schema = t.latestSchema();
     List<Object> events = tx.getEvents();
     for (Object e : events) {
       if (e instanceof RowEvent row && tableIdOf(row.getTableId(), seq, events) == tableId) {
-        add(seq, keyOf(schema, row));
+        RowKey key = LogRows.key(schema, row);
+        // A record of a shared log that failed its commit check is in the log but was never
+        // applied: the version chain has nothing at its SEQ.
+        if (tx.getValidation() == null || hasVersion(t, key, seq)) {
+          add(seq, key);
+        }
       }
     }
+  }
+
+  private static boolean hasVersion(TableData t, RowKey key, long seq) {
+    VersionChain chain = t.rows().get(key);
+    return chain != null && chain.hasVersionAt(seq);
   }
 
   /** Negative ids name a table created earlier in the same transaction (by event index). */
@@ -90,30 +102,6 @@ final class ChangeIndex {
       return ddl.getTableId();
     }
     return Materializer.assignedTableId(seq, index);
-  }
-
-  /** The key exactly as the materializer derives it (same types, so version chains are found). */
-  private static RowKey keyOf(TableSchema s, RowEvent ev) {
-    if (ev.getOp() != RowOp.DELETE && s.hasPrimaryKey()) {
-      List<Object> row = ev.getRow();
-      Object[] k = new Object[s.primaryKey().size()];
-      for (int i = 0; i < k.length; i++) {
-        int id = s.primaryKey().get(i);
-        k[i] = id < row.size() ? s.columnById(id).type().fromLog(row.get(id)) : null;
-      }
-      return new RowKey(k);
-    }
-    List<Object> key = ev.getKey();
-    Object[] k = new Object[key.size()];
-    for (int i = 0; i < k.length; i++) {
-      if (s.hasPrimaryKey()) {
-        ColumnInfo c = s.columnById(s.primaryKey().get(i));
-        k[i] = c.type().fromLog(key.get(i));
-      } else {
-        k[i] = ((Number) key.get(i)).longValue();
-      }
-    }
-    return new RowKey(k);
   }
 
   private void add(long seq, RowKey key) {

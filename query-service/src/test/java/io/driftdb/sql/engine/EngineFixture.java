@@ -11,16 +11,22 @@ import java.util.List;
 /** Opens an engine on a directory and runs SQL, for tests. */
 final class EngineFixture implements AutoCloseable {
   final Path dir;
+  final EngineConfig config;
   DriftEngine engine;
   SqlSession session;
 
   EngineFixture(Path dir) {
-    this.dir = dir;
+    this(EngineConfig.of(dir));
+  }
+
+  EngineFixture(EngineConfig config) {
+    this.dir = config.dataDir();
+    this.config = config;
     open();
   }
 
   void open() {
-    engine = DriftEngine.open(EngineConfig.of(dir));
+    engine = DriftEngine.open(config);
     session = engine.openSession(SessionInfo.local("test"));
   }
 
