@@ -30,6 +30,12 @@ public final class DriftServer implements Callable<Integer> {
       description = "Data directory; created if missing or empty (default: ${DEFAULT-VALUE}).")
   Path dataPath;
 
+  @Option(names = "--log", paramLabel = "URI", defaultValue = "local",
+      description = "Where the log lives: local (in the data directory) or kafka://BOOTSTRAP/TOPIC, a "
+          + "single-partition Kafka topic shared by every node of a cluster; the data directory then keeps this "
+          + "node's snapshots (default: ${DEFAULT-VALUE}).")
+  String log;
+
   @Option(names = "--listen", paramLabel = "HOST", defaultValue = "127.0.0.1",
       description = "Address the PostgreSQL and HTTP listeners bind (default: ${DEFAULT-VALUE}).")
   String listen;
@@ -108,7 +114,8 @@ public final class DriftServer implements Callable<Integer> {
     try {
       return new ServerSettings(dataPath, listen, port, httpPort, adminToken, auth, tlsCert, tlsKey,
           Options.fsyncPolicy(fsync), Math.multiplyExact(minFreeDiskMb, 1024L * 1024), Duration.ofSeconds(
-          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE), kafkaPort);
+          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE), kafkaPort,
+          "local".equals(log) ? null : log);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new CliException(e.getMessage(), ExitCodes.USAGE);
     }

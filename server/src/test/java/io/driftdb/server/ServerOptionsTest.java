@@ -1,6 +1,7 @@
 package io.driftdb.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.driftdb.pgwire.AuthMode;
 import io.driftdb.server.lifecycle.ServerSettings;
@@ -71,6 +72,15 @@ class ServerOptionsTest {
     assertThat(s.toString()).doesNotContain("tok-123").doesNotContain("pw-456");
     String help = DriftServer.commandLine(Map.of("DRIFTDB_ADMIN_TOKEN", "tok-123")).getUsageMessage();
     assertThat(help).doesNotContain("tok-123").contains("DRIFTDB_SOME_FLAG");
+  }
+
+  @Test
+  void theLogIsLocalByDefaultAndAKafkaTopicWhenGiven() {
+    assertThat(parse(Map.of()).sharedLog()).isNull();
+    assertThat(parse(Map.of("DRIFTDB_LOG", "kafka://k1:9092,k2:9092/drift.log")).sharedLog())
+        .isEqualTo("kafka://k1:9092,k2:9092/drift.log");
+    assertThatThrownBy(() -> parse(Map.of("DRIFTDB_LOG", "kafka://k1/drift.log")))
+        .hasMessageContaining("bad bootstrap server");
   }
 
   @Test

@@ -169,6 +169,11 @@ final class ServerProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** SIGKILL: no shutdown hook, no flush, as a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   /** Waits for the process to exit; returns the exit code. */
   int awaitExit(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -66,7 +66,7 @@ public final class ServerRuntime {
     PgServer pg = null;
     KafkaGateway kafka = null;
     try {
-      engine = DriftEngine.open(EngineConfig.of(dir.path()).withFsync(s.fsync())
+      engine = DriftEngine.open(EngineConfig.of(dir.path()).withFsync(s.fsync()).withSharedLog(s.sharedLog())
           .withListener(new EngineMetrics(metrics.registry())));
       PasswordStore passwords = passwordStore(s, engine);
       StatementGate gate = new StatementGate();

@@ -21,11 +21,12 @@ import java.time.Duration;
  * @param maxConnections pgwire connection limit
  * @param bootstrapPassword password of the bootstrap superuser, or null
  * @param kafkaPort Kafka-protocol gateway port (0 = off)
+ * @param sharedLog cluster mode: the shared log {@code kafka://BOOTSTRAP/TOPIC}; null = the local log
  */
 public record ServerSettings(Path dataPath, String listen, int port, int httpPort, String adminToken, AuthMode auth,
                              Path tlsCert, Path tlsKey, String fsync, long minFreeDiskBytes,
                              Duration shutdownTimeout, int maxConnections, String bootstrapPassword,
-                             int kafkaPort) {
+                             int kafkaPort, String sharedLog) {
 
   public ServerSettings {
     checkPort("--port", port);
@@ -42,6 +43,9 @@ public record ServerSettings(Path dataPath, String listen, int port, int httpPor
     }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("--max-connections must be at least 1");
+    }
+    if (sharedLog != null) {
+      io.driftdb.log.cluster.KafkaLogAddress.parse(sharedLog);
     }
     adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
     bootstrapPassword = bootstrapPassword == null || bootstrapPassword.isEmpty() ? null : bootstrapPassword;
@@ -60,6 +64,6 @@ public record ServerSettings(Path dataPath, String listen, int port, int httpPor
         + ", adminToken=" + (adminToken == null ? "none" : "set") + ", auth=" + auth + ", tls="
         + (tlsCert != null) + ", fsync=" + fsync + ", minFreeDiskBytes=" + minFreeDiskBytes + ", shutdownTimeout="
         + shutdownTimeout + ", maxConnections=" + maxConnections + ", bootstrapPassword="
-        + (bootstrapPassword == null ? "none" : "set") + ", kafkaPort=" + kafkaPort + "]";
+        + (bootstrapPassword == null ? "none" : "set") + ", kafkaPort=" + kafkaPort + ", log=" + (sharedLog == null ? "local" : sharedLog) + "]";
   }
 }
