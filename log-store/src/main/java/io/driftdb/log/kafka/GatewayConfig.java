@@ -17,10 +17,11 @@ package io.driftdb.log.kafka;
  * @param maxConnections connections beyond this are closed at once
  * @param idleTimeoutMs a connection without any request for this long is closed
  *     (Kafka's {@code connections.max.idle.ms}, default 10 minutes)
+ * @param offsetsFile where committed consumer-group offsets are kept; null = in memory only
  */
 public record GatewayConfig(String host, int port, String advertisedHost, String clusterId, int maxRequestBytes,
                             int maxMessageBytes, long maxUncompressedBatchBytes, int maxConnections,
-                            int idleTimeoutMs) {
+                            int idleTimeoutMs, java.nio.file.Path offsetsFile) {
 
   public GatewayConfig {
     if (port < 0 || port > 65_535) {
@@ -34,16 +35,21 @@ public record GatewayConfig(String host, int port, String advertisedHost, String
 
   public static GatewayConfig of(String host, int port) {
     return new GatewayConfig(host, port, null, "driftdb", 100 * 1024 * 1024, 1024 * 1024 + 12, 64L << 20, 1000,
-        600_000);
+        600_000, null);
   }
 
   public GatewayConfig withMaxMessageBytes(int bytes) {
     return new GatewayConfig(host, port, advertisedHost, clusterId, maxRequestBytes, bytes, maxUncompressedBatchBytes,
-        maxConnections, idleTimeoutMs);
+        maxConnections, idleTimeoutMs, offsetsFile);
+  }
+
+  public GatewayConfig withOffsetsFile(java.nio.file.Path file) {
+    return new GatewayConfig(host, port, advertisedHost, clusterId, maxRequestBytes, maxMessageBytes,
+        maxUncompressedBatchBytes, maxConnections, idleTimeoutMs, file);
   }
 
   public GatewayConfig withAdvertisedHost(String advertised) {
     return new GatewayConfig(host, port, advertised, clusterId, maxRequestBytes, maxMessageBytes,
-        maxUncompressedBatchBytes, maxConnections, idleTimeoutMs);
+        maxUncompressedBatchBytes, maxConnections, idleTimeoutMs, offsetsFile);
   }
 }

@@ -27,8 +27,9 @@ import org.apache.kafka.common.protocol.Errors;
  * There is no initial rebalance delay. Static membership ({@code group.instance.id}) is not
  * special-cased: such members are treated as dynamic ones.
  *
- * <p>Committed offsets are kept in memory, per group and topic id: they survive consumer
- * restarts but not a gateway restart.
+ * <p>Committed offsets are kept per group and topic id (a table id, stable for the table's
+ * life), in memory and, when an {@link OffsetStore} is given, on disk before the commit is
+ * acknowledged, so they survive consumer and gateway restarts.
  *
  * <p>Join and sync answers that must wait for other members are futures; the connection
  * thread waits on them (a Kafka connection is served one request at a time anyway).
@@ -117,13 +118,22 @@ final class GroupCoordinator implements AutoCloseable {
   private static final long PENDING_MEMBER_ID_MS = 5 * 60_000;
 
   private final Map<String, Group> groups = new ConcurrentHashMap<>();
+  /** Null: offsets live in memory only. */
+  private final OffsetStore store;
+  private final Object storeLock = new Object();
+
+
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "driftdb-kafka-groups");
     t.setDaemon(true);
     return t;
   });
 
-  GroupCoordinator() {
+  GroupCoordinator(OffsetStore store) {
+    this.store = store;
+    if (store != null) {
+      store.load().forEach((id, offsets) -> group(id).offsets.putAll(offsets));
+    }
     timer.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
   }
 
@@ -463,8 +473,27 @@ final class GroupCoordinator implements AutoCloseable {
         }
         m.lastSeenMs = System.currentTimeMillis();
       }
+      if (store != null && !persist(groupId, offsets)) {
+        return Errors.COORDINATOR_NOT_AVAILABLE;
+      }
       g.offsets.putAll(offsets);
       return Errors.NONE;
+    }
+  }
+
+  /** Saves every group's offsets with {@code update} applied; false when the disk refused. */
+  private boolean persist(String groupId, Map<OffsetKey, Committed> update) {
+    synchronized (storeLock) {
+      Map<String, Map<OffsetKey, Committed>> all = new HashMap<>();
+      groups.forEach((id, g) -> all.put(id, new HashMap<>(g.offsets)));
+      all.computeIfAbsent(groupId, id -> new HashMap<>()).putAll(update);
+      try {
+        store.save(all);
+        return true;
+      } catch (java.io.IOException e) {
+        org.slf4j.LoggerFactory.getLogger(GroupCoordinator.class).warn("cannot save committed offsets: {}", e.toString());
+        return false;
+      }
     }
   }
 

@@ -49,7 +49,7 @@ public final class KafkaGateway implements AutoCloseable {
   private KafkaGateway(GatewayConfig config, ServerSocket server, TopicBackend backend) {
     this.config = config;
     this.server = server;
-    this.groups = new GroupCoordinator();
+    this.groups = new GroupCoordinator(config.offsetsFile() == null ? null : new OffsetStore(config.offsetsFile()));
     this.apis = new KafkaApis(backend, config, new ProducerStateTable(), groups);
     this.acceptor = new Thread(this::acceptLoop, "driftdb-kafka-accept");
     acceptor.setDaemon(true);

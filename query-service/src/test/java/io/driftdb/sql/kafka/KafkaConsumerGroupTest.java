@@ -105,12 +105,19 @@ class KafkaConsumerGroupTest {
       assertThat(c.endOffsets(List.of(ITEMS))).containsEntry(ITEMS, 7L);
       assertThat(c.beginningOffsets(List.of(ITEMS))).containsEntry(ITEMS, 0L);
     }
-    // Offsets are derived from the log, so they are the same after an engine restart.
+    // Offsets are derived from the log, so they are the same after an engine restart, and the
+    // group's committed offset was kept on disk: it resumes at 7.
     db.close();
     db = new KafkaDb(dir);
+    db.exec("INSERT INTO items VALUES (6, 'date', 4.00, NULL)");
+    try (KafkaConsumer<String, String> c = db.consumer("reporting")) {
+      c.subscribe(List.of("items"));
+      assertThat(poll(c, 1)).extracting(KafkaConsumerGroupTest::describe).containsExactly(
+          "7 INSERT 6 {\"id\":6,\"name\":\"date\",\"price\":4.00,\"made\":null}");
+    }
     try (KafkaConsumer<String, String> c = db.consumer("fresh-group")) {
       c.subscribe(List.of("items"));
-      assertThat(poll(c, 7)).extracting(KafkaConsumerGroupTest::describe).startsWith(
+      assertThat(poll(c, 8)).extracting(KafkaConsumerGroupTest::describe).startsWith(
           "0 INSERT 1 {\"id\":1,\"name\":\"apple\",\"price\":1.50,\"made\":\"2025-01-02\"}");
     }
   }

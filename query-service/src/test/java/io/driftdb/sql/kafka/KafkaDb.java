@@ -26,7 +26,7 @@ final class KafkaDb implements AutoCloseable {
   private final SqlSession session;
 
   KafkaDb(Path dir) {
-    this(dir, GatewayConfig.of("127.0.0.1", 0));
+    this(dir, GatewayConfig.of("127.0.0.1", 0).withOffsetsFile(dir.resolve("kafka").resolve("group-offsets")));
   }
 
   KafkaDb(Path dir, GatewayConfig config) {

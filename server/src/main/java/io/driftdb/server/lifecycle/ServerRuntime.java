@@ -75,7 +75,8 @@ public final class ServerRuntime {
       pg = new PgServer(pgConfig, new GatedEngine(engine, gate), passwords).start();
       PgServer pgServer = pg;
       if (s.kafkaPort() != 0) {
-        kafka = TableTopicBackend.startGateway(engine, GatewayConfig.of(s.listen(), s.kafkaPort()));
+        kafka = TableTopicBackend.startGateway(engine, GatewayConfig.of(s.listen(), s.kafkaPort())
+            .withOffsetsFile(dir.path().resolve("kafka").resolve("group-offsets")));
         LOG.info("Kafka gateway listening on {} (topics = tables)", hostPort(kafka.address()));
       }
       new ServerGauges(engine, pgServer::openConnections, gate::inFlight, dir.path()).bindTo(metrics.registry());
