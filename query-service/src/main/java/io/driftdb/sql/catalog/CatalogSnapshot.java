@@ -115,6 +115,11 @@ final class CatalogSnapshot {
     return d == null ? Optional.empty() : Optional.ofNullable(build(d));
   }
 
+  /** The schema of table {@code name} at the snapshot. */
+  Optional<TableSchema> schema(String name) {
+    return materializer.catalog().resolve(name, seq).filter(d -> d.existsAt(seq)).map(d -> d.schemaAt(seq));
+  }
+
   Optional<Table> table(String name) {
     return materializer.catalog().resolve(name, seq).map(this::build);
   }

@@ -37,6 +37,20 @@ public final class DescribeFunctions {
     return PgTypes.format(oid, typmod);
   }
 
+  /** The Avro schema (JSON) a Kafka producer uses for Avro single-object values of table {@code name}. */
+  public static String avroSchema(DataContext root, String name) {
+    if (name == null) {
+      return null;
+    }
+    var schema = CatalogSnapshot.of(root).schema(name.toLowerCase(java.util.Locale.ROOT)).orElseThrow(() ->
+        new SqlError(SqlError.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist"));
+    try {
+      return io.driftdb.materializer.TableAvroSchema.of(schema).schema().toString(true);
+    } catch (IllegalArgumentException e) {
+      throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, e.getMessage());
+    }
+  }
+
   public static String userById(DataContext root, Object roleOid) {
     Integer oid = oid(roleOid);
     if (oid == null) {

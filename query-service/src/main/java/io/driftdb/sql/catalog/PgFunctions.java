@@ -29,6 +29,7 @@ final class PgFunctions {
       add(s, f, PgFunction.of(DescribeFunctions.class, "exists", BOOL, ANY));
     }
     add(s, CatalogSql.SESSION_USER, PgFunction.of(ValueFunctions.class, "sessionUser", TEXT));
+    add(s, "driftdb_avro_schema", PgFunction.of(DescribeFunctions.class, "avroSchema", TEXT, TEXT));
     add(s, "pg_get_indexdef", PgFunction.of(DescribeFunctions.class, "indexDef", TEXT, ANY));
     add(s, "pg_get_indexdef", PgFunction.of(DescribeFunctions.class, "indexDef", TEXT, ANY, INT4, BOOL));
     add(s, "pg_get_constraintdef", PgFunction.of(DescribeFunctions.class, "constraintDef", TEXT, ANY));

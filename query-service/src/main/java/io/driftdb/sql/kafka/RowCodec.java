@@ -10,6 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdb.log.kafka.TopicBackend.ProducedRecord;
 import io.driftdb.log.kafka.TopicBackendException;
 import io.driftdb.materializer.ColumnInfo;
+import io.driftdb.materializer.TableAvroSchema;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import io.driftdb.materializer.ColumnType;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableSchema;
@@ -138,8 +145,7 @@ final class RowCodec {
 
   private static Map<Integer, Object> decodeValue(TableSchema s, byte[] value, int index) {
     if (value.length >= 2 && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
-      throw invalid(index, "Avro single-object encoding is not supported by the Kafka gateway yet; send the row as "
-          + "a JSON object");
+      return decodeAvro(s, value, index);
     }
     JsonNode doc;
     try {
@@ -161,6 +167,70 @@ final class RowCodec {
       row.put(c.id(), toColumn(c, f.getValue(), index, ""));
     }
     return row;
+  }
+
+  /**
+   * An Avro single-object encoded row: C3 01, the 8-byte little-endian fingerprint of the
+   * writer schema, then the binary record. The fingerprint must be that of the table's current
+   * schema ({@link TableAvroSchema}); every column is then present in the value.
+   */
+  private static Map<Integer, Object> decodeAvro(TableSchema s, byte[] value, int index) {
+    TableAvroSchema avro;
+    try {
+      avro = TableAvroSchema.of(s);
+    } catch (IllegalArgumentException e) {
+      throw invalid(index, e.getMessage());
+    }
+    if (value.length < 10) {
+      throw invalid(index, "the Avro single-object header is truncated (" + value.length + " bytes)");
+    }
+    long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (fingerprint != avro.fingerprint()) {
+      throw invalid(index, String.format(Locale.ROOT, "the value's Avro schema fingerprint %016x is not the schema of "
+          + "table \"%s\" (fingerprint %016x; SELECT driftdb_avro_schema('%s') shows it)", fingerprint, s.name(),
+          avro.fingerprint(), s.name()));
+    }
+    GenericRecord rec;
+    try {
+      BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null);
+      rec = new GenericDatumReader<GenericRecord>(avro.schema()).read(null, in);
+      if (!in.isEnd()) {
+        throw invalid(index, "the Avro value has bytes after the record");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof TopicBackendException t) {
+        throw t;
+      }
+      throw invalid(index, "the Avro value does not decode with the schema of table \"" + s.name() + "\": " + e);
+    }
+    Map<Integer, Object> row = new LinkedHashMap<>();
+    for (ColumnInfo c : s.columns()) {
+      Object v = rec.get(c.name());
+      row.put(c.id(), v == null ? null : fromAvro(c, v instanceof CharSequence cs ? cs.toString() : v, index));
+    }
+    return row;
+  }
+
+  /** Avro fields carry the log's value encodings; text and numerics still get the column's checks. */
+  private static Object fromAvro(ColumnInfo c, Object v, int index) {
+    return switch (c.type().kind()) {
+      case NUMERIC -> {
+        try {
+          yield convert(c, new BigDecimal((String) v), index, "");
+        } catch (NumberFormatException e) {
+          throw invalid(index, "column \"" + c.name() + "\": invalid input syntax for type numeric: \"" + v + "\"");
+        }
+      }
+      case TEXT, VARCHAR, CHAR, JSONB, UUID -> convert(c, v, index, "");
+      case SMALLINT -> {
+        int i = (Integer) v;
+        if (i < Short.MIN_VALUE || i > Short.MAX_VALUE) {
+          throw invalid(index, "column \"" + c.name() + "\": smallint out of range: " + i);
+        }
+        yield c.type().fromLog(v);
+      }
+      default -> c.type().fromLog(v);
+    };
   }
 
   private static Object[] decodeKey(TableSchema s, byte[] bytes, int index) {

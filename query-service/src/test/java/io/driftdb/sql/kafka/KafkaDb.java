@@ -62,6 +62,16 @@ final class KafkaDb implements AutoCloseable {
 
   /** An idempotent, acks=all, zstd producer: the configuration the acceptance test names. */
   KafkaProducer<String, String> producer(Object... extra) {
+    return new KafkaProducer<>(producerConfig(extra), new StringSerializer(), new StringSerializer());
+  }
+
+  /** The same producer with String keys and raw byte values (Avro single-object encoded rows). */
+  KafkaProducer<String, byte[]> bytesProducer() {
+    return new KafkaProducer<>(producerConfig(), new StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer());
+  }
+
+  private Properties producerConfig(Object... extra) {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -73,7 +83,7 @@ final class KafkaDb implements AutoCloseable {
     for (int i = 0; i < extra.length; i += 2) {
       p.put(extra[i], extra[i + 1]);
     }
-    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    return p;
   }
 
   KafkaConsumer<String, String> consumer(String group) {

@@ -103,7 +103,9 @@ class RowCodecTest {
         {rec(null, "{\"v\": \"a\"}"), "the record has no key and its value has no \"id\""},
         {rec("1", "{\"v\": [1]}"), "column \"v\" is of type text and cannot take a JSON array"},
         {new ProducedRecord("1".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 1, 2, 3}, 0),
-            "Avro single-object encoding is not supported"},
+            "the Avro single-object header is truncated"},
+        {new ProducedRecord("1".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xC3, 1, 1, 2, 3, 4, 5, 6, 7, 8, 2}, 0), "is not the schema of table \"t\""},
         {new ProducedRecord(new byte[] {(byte) 0xff}, null, 0), "the key is not UTF-8 text"},
     };
     for (Object[] c : cases) {
