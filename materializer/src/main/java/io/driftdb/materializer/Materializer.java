@@ -1,14 +1,11 @@
 package io.driftdb.materializer;
 
 import io.driftdb.log.EventLog;
-import io.driftdb.log.LogCursor;
-import io.driftdb.log.LogRecord;
 import io.driftdb.schemas.ColumnDef;
 import io.driftdb.schemas.ConstraintDef;
 import io.driftdb.schemas.DdlEvent;
 import io.driftdb.schemas.RowEvent;
 import io.driftdb.schemas.RowOp;
-import io.driftdb.schemas.TransactionCodec;
 import io.driftdb.schemas.TransactionRecord;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.util.Map;
 public final class Materializer {
   private final Catalog catalog;
   private final Timeline timeline;
-  private final TransactionCodec codec = new TransactionCodec();
   private final Object appliedMonitor = new Object();
   private volatile long appliedSeq = -1;
   private volatile long rowEventsApplied;
@@ -98,10 +94,10 @@ public final class Materializer {
   /** Replays every record of {@code log} after the applied SEQ; returns how many were applied. */
   public long catchUp(EventLog log) {
     long n = 0;
-    try (LogCursor cursor = log.read(appliedSeq + 1)) {
-      while (cursor.hasNext()) {
-        LogRecord r = cursor.next();
-        apply(r.seq(), r.timestampMs(), codec.decode(r.value()));
+    try (DecodingCursor records = new DecodingCursor(log.read(appliedSeq + 1))) {
+      while (records.hasNext()) {
+        DecodingCursor.Decoded r = records.next();
+        apply(r.seq(), r.timestampMs(), r.tx());
         n++;
       }
     }
