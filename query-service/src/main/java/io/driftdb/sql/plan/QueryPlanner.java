@@ -203,7 +203,8 @@ public final class QueryPlanner {
         List<String> names = ColumnNames.of(validated, relRoot.validatedRowType);
         int i = 0;
         for (RelDataTypeField f : relRoot.validatedRowType.getFieldList()) {
-          columns.add(new Column(names.get(i++), TypeMapping.toPg(f.getType())));
+          columns.add(new Column(names.get(i), ResultColumnTypes.of(relRoot, i, f.getType())));
+          i++;
           resultTypes.add(f.getType());
         }
       }

@@ -33,6 +33,19 @@ class SqlFeaturesTest {
     f.close();
   }
 
+  /** A timestamptz column comes back as timestamptz (UTC offset), as PostgreSQL sends it; expressions stay timestamp. */
+  @Test
+  void timestamptzColumnsAreReportedAsTimestamptz() {
+    f.exec("CREATE TABLE visits (id INTEGER PRIMARY KEY, seen TIMESTAMPTZ, local_seen TIMESTAMP)");
+    f.exec("INSERT INTO visits VALUES (1, '2025-10-24 12:00:00', '2025-10-24 12:00:00')");
+    var r = f.exec("SELECT seen, local_seen, v.seen AS again FROM visits v WHERE id = 1");
+    assertThat(r.columns()).extracting(io.driftdb.sql.Column::type).containsExactly(io.driftdb.sql.PgType.TIMESTAMPTZ,
+        io.driftdb.sql.PgType.TIMESTAMP, io.driftdb.sql.PgType.TIMESTAMPTZ);
+    assertThat(r.rows().get(0)[0]).isEqualTo(java.time.OffsetDateTime.parse("2025-10-24T12:00:00Z"));
+    var hist = f.exec("SELECT seen FROM visits FOR SYSTEM_TIME ALL");
+    assertThat(hist.columns().get(0).type()).isEqualTo(io.driftdb.sql.PgType.TIMESTAMPTZ);
+  }
+
   @Test
   void selectsJoinsAggregates() {
     assertThat(f.rows("SELECT name FROM emp WHERE salary > 85 ORDER BY name")).containsExactly("Ann", "Bob");
