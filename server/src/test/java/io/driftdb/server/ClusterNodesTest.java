@@ -2,7 +2,7 @@ package io.driftdb.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.driftdb.log.cluster.InProcessKafka;
+import io.driftdb.log.cluster.KafkaBroker;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,9 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,20 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
  * either node acknowledged.
  */
 class ClusterNodesTest {
-  private static InProcessKafka kafka;
+  @RegisterExtension
+  static final KafkaBroker kafka = new KafkaBroker();
 
   @TempDir
   Path dir;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = InProcessKafka.start(1);
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
 
   private ServerProcess node(String name, String topic) {
     return ServerProcess.start(List.of("--data-path", dir.resolve(name).toString(), "--port", "0", "--http-port", "0",

@@ -136,9 +136,14 @@ public final class KafkaTopicLog implements SharedLog {
           throw e;
         }
       }
-      d = describe(admin, topic);
-      if (d == null) {
-        throw new IOException("topic " + topic + " was created but cannot be described");
+      // A new topic reaches the brokers' metadata a moment after CreateTopics returns.
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while ((d = describe(admin, topic)) == null) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("topic " + topic + " was created but is not in the cluster's metadata after "
+              + ADMIN_TIMEOUT.toSeconds() + " s");
+        }
+        Thread.sleep(100);
       }
     }
     if (d.partitions().size() != 1) {

@@ -17,23 +17,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared log against a real in-process KRaft broker. */
 class KafkaTopicLogTest {
-  private static InProcessKafka kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = InProcessKafka.start(1);
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaBroker kafka = new KafkaBroker();
 
   private static KafkaTopicLog open(String topic) throws IOException {
     return KafkaTopicLog.open(KafkaLogAddress.parse(kafka.logUri(topic)), Map.of(), "zstd", LogListener.NONE);

@@ -1,25 +1,15 @@
 package io.driftdb.sql.engine;
 
-import io.driftdb.log.cluster.InProcessKafka;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.driftdb.log.cluster.KafkaBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cluster mode on Kafka's in-process KRaft broker (runs everywhere). */
 class ClusterModeInProcessKafkaTest extends ClusterModeContract {
-  private static InProcessKafka kafka;
-
-  @BeforeAll
-  static void start() throws Exception {
-    kafka = InProcessKafka.start(1);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
 
   @Override
   String bootstrapServers() {
-    return kafka.bootstrapServers();
+    return KAFKA.bootstrapServers();
   }
 }
