@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -65,7 +67,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Values are JSON rows {@code {"id":<n>,"payload":"<letters>"}} padded to exactly the value
  * size; keys are the decimal id. Records/s and MB/s (10^6 bytes of record values per second)
  * are measured from the first send to the return of {@code flush()} (every record acknowledged).
- * Each (system, size) pair first sends {@code --warmup} records to a separate table/topic with
+ * Each (system, size) pair first sends for {@code --warmup} seconds (default 5) to a separate table/topic with
  * another producer, so the server and this JVM are warm. Systems run one after another, never at
  * the same time. Use {@code bench/producer/run.sh}.
  */
@@ -343,13 +345,16 @@ public final class ProducerThroughputBench {
     List<Result> out = new ArrayList<>();
     String bootstrap = "127.0.0.1:" + brokerPort;
     try (Admin admin = waitForBroker(broker, log, bootstrap)) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (int size : o.payloads()) {
+        topics.add(new NewTopic("warmup_" + size, 1, (short) 1));
+        topics.add(new NewTopic("bench_" + size, 1, (short) 1));
+      }
+      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
       for (int size : o.payloads()) {
         String topic = "bench_" + size;
         String warm = "warmup_" + size;
-        admin.createTopics(List.of(new NewTopic(warm, 1, (short) 1), new NewTopic(topic, 1, (short) 1))).all()
-            .get(60, TimeUnit.SECONDS);
-        Config tc = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all()
-            .get(60, TimeUnit.SECONDS).values().iterator().next();
+        Config tc = topicConfig(admin, topic);
         step("Kafka: topic " + topic + ": 1 partition, replication 1, flush.messages="
             + tc.get("flush.messages").value() + ", flush.ms=" + tc.get("flush.ms").value());
         warmUp(o, bootstrap, warm, size);
@@ -372,6 +377,22 @@ public final class ProducerThroughputBench {
       stop(broker, "Kafka");
     }
     return out;
+  }
+
+  /** The topic's configuration, once the broker knows the topic (creation reaches it asynchronously). */
+  private static Config topicConfig(Admin admin, String topic) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic))).all()
+            .get(60, TimeUnit.SECONDS).values().iterator().next();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   private static Admin waitForBroker(Process broker, Path log, String bootstrap) throws Exception {
