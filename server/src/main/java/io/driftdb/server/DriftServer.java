@@ -53,6 +53,11 @@ public final class DriftServer implements Callable<Integer> {
           + "0 turns it off (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
+  @Option(names = "--kafka-advertised-host", paramLabel = "HOST",
+      description = "Host name the Kafka gateway gives clients in Metadata and FindCoordinator answers (behind NAT "
+          + "or published container ports); default: the address each client connected to.")
+  String kafkaAdvertisedHost;
+
   @Option(names = "--admin-token", paramLabel = "TOKEN",
       description = "Require 'Authorization: Bearer TOKEN' on every HTTP endpoint except /health/*.")
   String adminToken;
@@ -114,7 +119,7 @@ public final class DriftServer implements Callable<Integer> {
     try {
       return new ServerSettings(dataPath, listen, port, httpPort, adminToken, auth, tlsCert, tlsKey,
           Options.fsyncPolicy(fsync), Math.multiplyExact(minFreeDiskMb, 1024L * 1024), Duration.ofSeconds(
-          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE), kafkaPort,
+          shutdownTimeoutSeconds), maxConnections, env.get(PASSWORD_VARIABLE), kafkaPort, kafkaAdvertisedHost,
           "local".equals(log) ? null : log);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new CliException(e.getMessage(), ExitCodes.USAGE);

@@ -77,6 +77,9 @@ class ServerOptionsTest {
   @Test
   void theLogIsLocalByDefaultAndAKafkaTopicWhenGiven() {
     assertThat(parse(Map.of()).sharedLog()).isNull();
+    assertThat(parse(Map.of()).kafkaAdvertisedHost()).isNull();
+    assertThat(parse(Map.of("DRIFTDB_KAFKA_ADVERTISED_HOST", "db1.example")).kafkaAdvertisedHost())
+        .isEqualTo("db1.example");
     assertThat(parse(Map.of("DRIFTDB_LOG", "kafka://k1:9092,k2:9092/drift.log")).sharedLog())
         .isEqualTo("kafka://k1:9092,k2:9092/drift.log");
     assertThatThrownBy(() -> parse(Map.of("DRIFTDB_LOG", "kafka://k1/drift.log")))

@@ -76,7 +76,8 @@ public final class ServerRuntime {
       PgServer pgServer = pg;
       if (s.kafkaPort() != 0) {
         kafka = TableTopicBackend.startGateway(engine, GatewayConfig.of(s.listen(), s.kafkaPort())
-            .withOffsetsFile(dir.path().resolve("kafka").resolve("group-offsets")));
+            .withOffsetsFile(dir.path().resolve("kafka").resolve("group-offsets"))
+            .withAdvertisedHost(s.kafkaAdvertisedHost()));
         LOG.info("Kafka gateway listening on {} (topics = tables)", hostPort(kafka.address()));
       }
       new ServerGauges(engine, pgServer::openConnections, gate::inFlight, dir.path()).bindTo(metrics.registry());

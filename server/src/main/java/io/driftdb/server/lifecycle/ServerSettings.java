@@ -21,12 +21,13 @@ import java.time.Duration;
  * @param maxConnections pgwire connection limit
  * @param bootstrapPassword password of the bootstrap superuser, or null
  * @param kafkaPort Kafka-protocol gateway port (0 = off)
+ * @param kafkaAdvertisedHost host name the gateway advertises to Kafka clients; null = the address they connected to
  * @param sharedLog cluster mode: the shared log {@code kafka://BOOTSTRAP/TOPIC}; null = the local log
  */
 public record ServerSettings(Path dataPath, String listen, int port, int httpPort, String adminToken, AuthMode auth,
                              Path tlsCert, Path tlsKey, String fsync, long minFreeDiskBytes,
                              Duration shutdownTimeout, int maxConnections, String bootstrapPassword,
-                             int kafkaPort, String sharedLog) {
+                             int kafkaPort, String kafkaAdvertisedHost, String sharedLog) {
 
   public ServerSettings {
     checkPort("--port", port);
@@ -47,6 +48,7 @@ public record ServerSettings(Path dataPath, String listen, int port, int httpPor
     if (sharedLog != null) {
       io.driftdb.log.cluster.KafkaLogAddress.parse(sharedLog);
     }
+    kafkaAdvertisedHost = kafkaAdvertisedHost == null || kafkaAdvertisedHost.isBlank() ? null : kafkaAdvertisedHost;
     adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken;
     bootstrapPassword = bootstrapPassword == null || bootstrapPassword.isEmpty() ? null : bootstrapPassword;
   }
