@@ -21,11 +21,13 @@ public final class DecodingCursor implements Iterator<DecodingCursor.Decoded>, A
   /** A record with its decoded transaction. */
   public record Decoded(long seq, long timestampMs, int bytes, TransactionRecord tx) {}
 
+  /** A chunk is handed over at this many records or encoded bytes; few chunks wait, so little decoded data is live. */
   private static final int CHUNK = 256;
+  private static final int CHUNK_BYTES = 256 * 1024;
   private static final List<Decoded> END = List.of();
 
   private final LogCursor cursor;
-  private final BlockingQueue<List<Decoded>> queue = new ArrayBlockingQueue<>(16);
+  private final BlockingQueue<List<Decoded>> queue = new ArrayBlockingQueue<>(4);
   private final Thread reader;
   private volatile boolean closed;
   private volatile RuntimeException failure;
@@ -43,13 +45,16 @@ public final class DecodingCursor implements Iterator<DecodingCursor.Decoded>, A
   private void readAll() {
     TransactionCodec codec = new TransactionCodec();
     List<Decoded> out = new ArrayList<>(CHUNK);
+    int bytes = 0;
     try {
       while (!closed && cursor.hasNext()) {
         LogRecord r = cursor.next();
         out.add(new Decoded(r.seq(), r.timestampMs(), r.value().length, codec.decode(r.value())));
-        if (out.size() == CHUNK) {
+        bytes += r.value().length;
+        if (out.size() == CHUNK || bytes >= CHUNK_BYTES) {
           queue.put(out);
           out = new ArrayList<>(CHUNK);
+          bytes = 0;
         }
       }
     } catch (InterruptedException e) {
