@@ -12,8 +12,14 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static List<String> command(Class<?> main, List<String> args) {
+    return command(main, List.of(), args);
+  }
+
+  /** The same with extra JVM options (e.g. {@code -Ddriftdb.log.level=INFO}) before the class. */
+  static List<String> command(Class<?> main, List<String> jvmOptions, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     // Short-lived children on a shared 2-core box: cheap JIT and GC, small heap.
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
