@@ -24,6 +24,12 @@ final class ChildJvm {
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");
+    // This module's logback-test.xml, named: the log-store test-jar on the class path carries one
+    // too, and logback prints a warning about the duplicate on stdout, which tests compare.
+    java.net.URL logback = ChildJvm.class.getResource("/logback-test.xml");
+    if (logback != null) {
+      cmd.add("-Dlogback.configurationFile=" + logback);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(main.getName());
