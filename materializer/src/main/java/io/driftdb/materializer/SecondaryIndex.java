@@ -78,21 +78,17 @@ public final class SecondaryIndex {
     entries.add(new Entry(values, key, 0));
   }
 
+  /** An entry as readers see it: values the key's row had at some version. */
+  public record Hit(Object[] values, RowKey key) {}
+
   /**
    * Candidate keys whose indexed columns ever fell in [lo, hi] on the leading columns given
    * ({@code lo}/{@code hi} may be shorter than the index; null bound = open end).
    */
   public List<RowKey> candidates(Object[] lo, boolean loInclusive, Object[] hi, boolean hiInclusive) {
-    int width = info.columnIds().size();
-    Entry from = new Entry(bound(lo, width, lo == null || loInclusive ? MIN : MAX), null, loInclusive ? -1 : 1);
-    Entry to = new Entry(bound(hi, width, hi == null || hiInclusive ? MAX : MIN), null, hiInclusive ? 1 : -1);
-    if (from.compareTo(to) > 0) {
-      return List.of();
-    }
-    NavigableSet<Entry> range = entries.subSet(from, true, to, true);
     List<RowKey> out = new ArrayList<>();
     java.util.Set<RowKey> seen = new java.util.HashSet<>();
-    for (Entry e : range) {
+    for (Entry e : range(lo, loInclusive, hi, hiInclusive)) {
       if (seen.add(e.key)) {
         out.add(e.key);
       }
@@ -100,9 +96,15 @@ public final class SecondaryIndex {
     return out;
   }
 
-  /** All entries in index order, for ORDER BY on the indexed columns. */
-  public Iterator<RowKey> keysInOrder(boolean descending) {
-    Iterator<Entry> it = descending ? entries.descendingIterator() : entries.iterator();
+  /**
+   * The entries in [lo, hi] (bounds as for {@link #candidates}) in index order: by the indexed
+   * values, nulls lowest, then by key; reversed when {@code descending}. Lazy, so an ORDER BY
+   * ... LIMIT walk stops after its rows. A key appears once per distinct value it ever had:
+   * callers keep an entry only when {@link #holds} says it matches the version they read.
+   */
+  public Iterator<Hit> walk(Object[] lo, boolean loInclusive, Object[] hi, boolean hiInclusive, boolean descending) {
+    NavigableSet<Entry> range = range(lo, loInclusive, hi, hiInclusive);
+    Iterator<Entry> it = descending ? range.descendingIterator() : range.iterator();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -110,10 +112,32 @@ public final class SecondaryIndex {
       }
 
       @Override
-      public RowKey next() {
-        return it.next().key;
+      public Hit next() {
+        Entry e = it.next();
+        return new Hit(e.values, e.key);
       }
     };
+  }
+
+  /** Whether {@code row} (a row image by column id) has exactly the indexed values of {@code hit}. */
+  public boolean holds(Hit hit, Object[] row) {
+    for (int i = 0; i < hit.values().length; i++) {
+      int id = info.columnIds().get(i);
+      if (ValueComparator.compareValues(hit.values()[i], id < row.length ? row[id] : null) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private NavigableSet<Entry> range(Object[] lo, boolean loInclusive, Object[] hi, boolean hiInclusive) {
+    int width = info.columnIds().size();
+    Entry from = new Entry(bound(lo, width, lo == null || loInclusive ? MIN : MAX), null, loInclusive ? -1 : 1);
+    Entry to = new Entry(bound(hi, width, hi == null || hiInclusive ? MAX : MIN), null, hiInclusive ? 1 : -1);
+    if (from.compareTo(to) > 0) {
+      return java.util.Collections.emptyNavigableSet();
+    }
+    return entries.subSet(from, true, to, true);
   }
 
   /** Pads a (possibly partial or absent) bound to the index width with the sentinel {@code fill}. */

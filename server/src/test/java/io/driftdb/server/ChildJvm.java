@@ -12,12 +12,24 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static List<String> command(Class<?> main, List<String> args) {
+    return command(main, List.of(), args);
+  }
+
+  /** The same with extra JVM options (e.g. {@code -Ddriftdb.log.level=INFO}) before the class. */
+  static List<String> command(Class<?> main, List<String> jvmOptions, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     // Short-lived children on a shared 2-core box: cheap JIT and GC, small heap.
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");
+    // This module's logback-test.xml, named: the log-store test-jar on the class path carries one
+    // too, and logback prints a warning about the duplicate on stdout, which tests compare.
+    java.net.URL logback = ChildJvm.class.getResource("/logback-test.xml");
+    if (logback != null) {
+      cmd.add("-Dlogback.configurationFile=" + logback);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(main.getName());

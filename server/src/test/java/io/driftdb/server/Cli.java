@@ -24,7 +24,16 @@ final class Cli {
 
   /** Runs with {@code stdin} (null = no input, standard input closed at once). */
   static CliResult runWithInput(String stdin, String... args) {
-    List<String> cmd = ChildJvm.command(DriftCli.class, Arrays.asList(args));
+    return runIn(List.of(), stdin, args);
+  }
+
+  /** Runs with the engine's INFO log lines on stderr (which snapshot it started from, ...). */
+  static CliResult runLoggingInfo(String... args) {
+    return runIn(List.of("-Ddriftdb.log.level=INFO"), null, args);
+  }
+
+  private static CliResult runIn(List<String> jvmOptions, String stdin, String... args) {
+    List<String> cmd = ChildJvm.command(DriftCli.class, jvmOptions, Arrays.asList(args));
     try {
       Process p = new ProcessBuilder(cmd).directory(Path.of(".").toFile()).start();
       CompletableFuture<String> out = drain(p.getInputStream());

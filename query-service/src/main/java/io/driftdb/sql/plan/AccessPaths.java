@@ -23,21 +23,12 @@ final class AccessPaths {
   private AccessPaths() {}
 
   static String describe(DriftTable table, List<RexNode> filters) {
-    List<RexNode> conj = new ArrayList<>();
-    for (RexNode f : filters) {
-      conj.addAll(RelOptUtil.conjunctions(f));
+    List<RexNode> conj = conjuncts(filters);
+    String prefix = prefix(table, conj);
+    if (prefix == null) {
+      return "every version (history scan)";
     }
     TableSchema s = table.shape();
-    int users = s.columns().size();
-    String prefix = "";
-    if (table.isHistory()) {
-      boolean seqPair = has(conj, SqlKind.LESS_THAN_OR_EQUAL, users) && has(conj, SqlKind.GREATER_THAN, users + 1);
-      boolean tsPair = has(conj, SqlKind.LESS_THAN_OR_EQUAL, users + 2) && has(conj, SqlKind.GREATER_THAN, users + 3);
-      if (!seqPair && !tsPair) {
-        return "every version (history scan)";
-      }
-      prefix = "versions visible at one " + (seqPair ? "SEQ" : "time") + ", via ";
-    }
     if (s.hasPrimaryKey()) {
       boolean all = true;
       for (int id : s.primaryKey()) {
@@ -63,7 +54,38 @@ final class AccessPaths {
     return prefix + "full scan";
   }
 
-  private static int pos(TableSchema s, int columnId) {
+  /** The same for a scan that walks a key or index in order for ORDER BY ... LIMIT. */
+  static String describe(DriftTable table, List<RexNode> filters, ScanOrder order) {
+    String prefix = prefix(table, conjuncts(filters));
+    return (prefix == null ? "" : prefix) + order.describe(table.shape());
+  }
+
+  static List<RexNode> conjuncts(List<RexNode> filters) {
+    List<RexNode> conj = new ArrayList<>();
+    for (RexNode f : filters) {
+      conj.addAll(RelOptUtil.conjunctions(f));
+    }
+    return conj;
+  }
+
+  /**
+   * "" for the current table; for a history scan, the words naming the AS OF point it reads
+   * (then the scan reads one version per key), or null when it returns every version.
+   */
+  static String prefix(DriftTable table, List<RexNode> conj) {
+    if (!table.isHistory()) {
+      return "";
+    }
+    int users = table.shape().columns().size();
+    boolean seqPair = has(conj, SqlKind.LESS_THAN_OR_EQUAL, users) && has(conj, SqlKind.GREATER_THAN, users + 1);
+    boolean tsPair = has(conj, SqlKind.LESS_THAN_OR_EQUAL, users + 2) && has(conj, SqlKind.GREATER_THAN, users + 3);
+    if (!seqPair && !tsPair) {
+      return null;
+    }
+    return "versions visible at one " + (seqPair ? "SEQ" : "time") + ", via ";
+  }
+
+  static int pos(TableSchema s, int columnId) {
     ColumnInfo c = s.columnById(columnId);
     return c == null ? -1 : s.columns().indexOf(c);
   }
@@ -83,7 +105,7 @@ final class AccessPaths {
     return false;
   }
 
-  private static boolean equality(List<RexNode> conj, int field) {
+  static boolean equality(List<RexNode> conj, int field) {
     for (RexNode n : conj) {
       if (n instanceof RexCall c && c.getKind() == SqlKind.EQUALS) {
         RexNode a = c.getOperands().get(0);
@@ -97,7 +119,7 @@ final class AccessPaths {
     return false;
   }
 
-  private static boolean range(List<RexNode> conj, int field) {
+  static boolean range(List<RexNode> conj, int field) {
     for (RexNode n : conj) {
       if (!(n instanceof RexCall c)) {
         continue;

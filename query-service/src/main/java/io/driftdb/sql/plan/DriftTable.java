@@ -78,7 +78,13 @@ public final class DriftTable extends AbstractTable implements ProjectableFilter
   @Override
   public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
     ReadContext rc = (ReadContext) root.get(ReadContext.KEY);
-    return new TableScanner(this, rc, root, filters, projects).scan();
+    return new TableScanner(this, rc, root, filters, projects, null).scan();
+  }
+
+  /** The first OFFSET + FETCH rows in the order {@code order} names (see {@link DriftOrderedScan}). */
+  Enumerable<Object[]> scanOrdered(DataContext root, List<RexNode> filters, int[] projects, ScanOrder order) {
+    ReadContext rc = (ReadContext) root.get(ReadContext.KEY);
+    return new TableScanner(this, rc, root, filters, projects, order).scan();
   }
 
   @Override

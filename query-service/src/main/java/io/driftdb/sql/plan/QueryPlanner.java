@@ -113,6 +113,8 @@ public final class QueryPlanner {
           if (t != null) {
             paths.add(AccessPaths.describe(t, scan.filters));
           }
+        } else if (node instanceof DriftOrderedScan scan) {
+          paths.add(AccessPaths.describe(scan.driftTable(), scan.filters, scan.order));
         }
         super.visit(node, ordinal, parent);
       }
@@ -121,8 +123,9 @@ public final class QueryPlanner {
     int next = 0;
     for (String line : plan.split("\n")) {
       out.append(line).append('\n');
-      if (line.contains("BindableTableScan(") && next < paths.size()) {
-        String indent = line.substring(0, line.indexOf("BindableTableScan(")) + "  ";
+      int at = Math.max(line.indexOf("BindableTableScan("), line.indexOf("DriftOrderedScan("));
+      if (at >= 0 && next < paths.size()) {
+        String indent = line.substring(0, at) + "  ";
         out.append(indent).append("DriftDB access path: ").append(paths.get(next++)).append('\n');
       }
     }
@@ -154,6 +157,8 @@ public final class QueryPlanner {
       planner.removeRule(org.apache.calcite.rel.rules.CoreRules.FILTER_SCAN);
       planner.removeRule(org.apache.calcite.rel.rules.CoreRules.FILTER_INTERPRETER_SCAN);
       planner.addRule(DriftFilterScanRule.INSTANCE);
+      // ORDER BY ... LIMIT on a key or index order walks it (see DriftSortScanRule).
+      DriftSortScanRule.RULES.forEach(planner::addRule);
       RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
       SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> null,
           validator, reader, cluster, StandardConvertletTable.INSTANCE,

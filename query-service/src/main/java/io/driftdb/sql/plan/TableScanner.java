@@ -12,6 +12,7 @@ import io.driftdb.sql.SqlError;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +43,11 @@ final class TableScanner {
   private final Timeline timeline;
   private final Catalog catalog;
   private final List<RowPredicate> predicates;
+  /** ORDER BY ... LIMIT the scan answers itself by an ordered walk, or null. */
+  private final ScanOrder order;
 
-  TableScanner(DriftTable table, ReadContext rc, DataContext root, List<RexNode> filters, int[] projects) {
+  TableScanner(DriftTable table, ReadContext rc, DataContext root, List<RexNode> filters, int[] projects,
+               ScanOrder order) {
     this.table = table;
     this.rc = rc;
     this.root = root;
@@ -65,6 +69,7 @@ final class TableScanner {
     }
     this.predicates = own;
     this.projects = projects;
+    this.order = order;
     this.userCount = table.shape().columns().size();
     this.timeline = rc.materializer().timeline();
     this.catalog = rc.materializer().catalog();
@@ -97,6 +102,11 @@ final class TableScanner {
         emitAll(t, snap, out);
       }
     }
+    if (order != null) {
+      // Planned for an AS OF point that turned out not to be one (a NULL parameter): sort here.
+      out.sort(order.rowComparator(outputPositions()));
+      out.subList((int) Math.min(out.size(), order.limit(root)), out.size()).clear();
+    }
     return Linq4j.asEnumerable(out);
   }
 
@@ -106,6 +116,10 @@ final class TableScanner {
       return;
     }
     int[] ids = columnIds(t);
+    if (order != null) {
+      emitOrdered(t, seq, snap, ids, overlay, out);
+      return;
+    }
     Collection<RowKey> candidates = candidateKeys(t);
     ReadSet reads = overlay == null && seq != snap ? null : rc.readSet();
     if (reads != null) {
@@ -140,6 +154,172 @@ final class TableScanner {
         }
       }
     }
+  }
+
+  /**
+   * The first OFFSET + FETCH rows visible at {@code seq} in the order's sort order: a walk of
+   * the primary key or the index the plan chose, stopping once it has them. The transaction's
+   * own writes (overlay) and tables without that key order (an older incarnation of the name)
+   * are merged or sorted here, so the rows are right whatever the walk could use.
+   */
+  private void emitOrdered(TableData t, long seq, long snap, int[] ids, Map<RowKey, Object[]> overlay,
+                           List<Object[]> out) {
+    ReadSet reads = overlay == null && seq != snap ? null : rc.readSet();
+    if (reads != null) {
+      reads.table(t.tableId());
+    }
+    long limit = order.limit(root);
+    Iterator<RowKey> walk = orderedKeys(t, ids, seq);
+    boolean sorted = walk != null;
+    if (walk == null) {
+      walk = t.rows().keySet().iterator();
+    }
+    while (walk.hasNext() && (!sorted || out.size() < limit)) {
+      RowKey k = walk.next();
+      if (overlay != null && overlay.containsKey(k)) {
+        continue;
+      }
+      VersionChain c = t.rows().get(k);
+      if (c != null) {
+        emitVisible(t, c, seq, snap, ids, out);
+      }
+    }
+    if (overlay != null) {
+      for (Object[] row : overlay.values()) {
+        if (row != null) {
+          add(out, build(row, ids, -1, -1, (byte) -1));
+          sorted = false;
+        }
+      }
+    }
+    if (!sorted) {
+      out.sort(order.rowComparator(outputPositions()));
+    }
+    out.subList((int) Math.min(out.size(), limit), out.size()).clear();
+  }
+
+  /**
+   * Keys in the order's sort order, bounded by the conditions on the leading key: the primary
+   * key map, or the chosen index's entries (NULL entries first or last as the order wants) whose
+   * values are those of the version visible at {@code seq}. Null when this table incarnation
+   * lacks that order (the caller then sorts).
+   */
+  private Iterator<RowKey> orderedKeys(TableData t, int[] ids, long seq) {
+    TableSchema own = t.latestSchema();
+    List<Integer> source = new ArrayList<>();
+    if (order.index() == null) {
+      source.addAll(own.primaryKey());
+    } else {
+      SecondaryIndex idx = t.index(order.index());
+      if (idx == null) {
+        return null;
+      }
+      source.addAll(idx.info().columnIds());
+      source.addAll(own.primaryKey());
+    }
+    List<ScanOrder.Key> keys = order.keys();
+    if (keys.size() > source.size()) {
+      return null;
+    }
+    for (int j = 0; j < keys.size(); j++) {
+      if (ids[keys.get(j).field()] != source.get(j)) {
+        return null;
+      }
+    }
+    boolean desc = order.descending();
+    if (order.index() == null) {
+      java.util.NavigableMap<RowKey, VersionChain> rows = keyRange(t);
+      return (desc ? rows.descendingMap() : rows).keySet().iterator();
+    }
+    ScanOrder.Key lead = keys.get(0);
+    ColumnInfo col = table.shape().columns().get(lead.field());
+    Bounds b = boundsOn(lead.field(), col);
+    Optional<Object> eq = equalityOn(col.id(), table.shape());
+    if (eq.isPresent()) {
+      b = new Bounds(eq.get(), true, eq.get(), true);
+    }
+    SecondaryIndex idx = t.index(order.index());
+    List<Iterator<SecondaryIndex.Hit>> parts = new ArrayList<>();
+    if (b.lo() != null || b.hi() != null) {
+      // A range or equality never holds for NULL: only the non-NULL entries.
+      parts.add(idx.walk(b.lo() == null ? new Object[] {null} : new Object[] {b.lo()}, b.lo() != null && b.loInc(),
+          b.hi() == null ? null : new Object[] {b.hi()}, b.hiInc(), desc));
+    } else {
+      Iterator<SecondaryIndex.Hit> nulls = idx.walk(new Object[] {null}, true, new Object[] {null}, true, desc);
+      Iterator<SecondaryIndex.Hit> values = idx.walk(new Object[] {null}, false, null, true, desc);
+      // Entries keep NULLs lowest; the order may want them at the other end.
+      boolean nullsComeFirst = lead.nullsFirst();
+      parts.add(nullsComeFirst ? nulls : values);
+      parts.add(nullsComeFirst ? values : nulls);
+    }
+    return new IndexWalk(t, idx, parts.iterator(), seq);
+  }
+
+  /**
+   * Keys from index entries, walk after walk. The index holds every value a key ever had: an
+   * entry counts only when the version visible at the SEQ read has its values, so each row
+   * comes once, at its place in the order.
+   */
+  private static final class IndexWalk implements Iterator<RowKey> {
+    private final TableData t;
+    private final SecondaryIndex idx;
+    private final Iterator<Iterator<SecondaryIndex.Hit>> parts;
+    private final long seq;
+    private Iterator<SecondaryIndex.Hit> current = java.util.Collections.emptyIterator();
+    private RowKey next;
+
+    IndexWalk(TableData t, SecondaryIndex idx, Iterator<Iterator<SecondaryIndex.Hit>> parts, long seq) {
+      this.t = t;
+      this.idx = idx;
+      this.parts = parts;
+      this.seq = seq;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        while (!current.hasNext()) {
+          if (!parts.hasNext()) {
+            return false;
+          }
+          current = parts.next();
+        }
+        SecondaryIndex.Hit h = current.next();
+        VersionChain c = t.rows().get(h.key());
+        int i = c == null ? -1 : c.versionIndexAt(seq);
+        if (i >= 0 && c.opAt(i) != VersionChain.DELETE && idx.holds(h, c.rowAtIndex(i))) {
+          next = h.key();
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public RowKey next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      RowKey k = next;
+      next = null;
+      return k;
+    }
+  }
+
+  /** Output position of each sort key (the rule keeps sort keys among the projected fields). */
+  private int[] outputPositions() {
+    int[] pos = new int[order.keys().size()];
+    for (int k = 0; k < pos.length; k++) {
+      int f = order.keys().get(k).field();
+      pos[k] = f;
+      if (projects != null) {
+        for (int j = 0; j < projects.length; j++) {
+          if (projects[j] == f) {
+            pos[k] = j;
+          }
+        }
+      }
+    }
+    return pos;
   }
 
   private void emitVisible(TableData t, VersionChain c, long seq, long snap, int[] ids, List<Object[]> out) {
