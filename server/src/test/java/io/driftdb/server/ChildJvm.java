@@ -18,6 +18,12 @@ final class ChildJvm {
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx512m");
+    // This module's logback-test.xml by name: the log-store test-jar (for InProcessKafka) has one
+    // too, and with two on the class path logback prints its status report on stdout.
+    java.net.URL logback = ChildJvm.class.getClassLoader().getResource("logback-test.xml");
+    if (logback != null) {
+      cmd.add("-Dlogback.configurationFile=" + logback);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
     cmd.add(main.getName());
