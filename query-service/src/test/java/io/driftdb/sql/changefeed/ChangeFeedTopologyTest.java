@@ -3,7 +3,7 @@ package io.driftdb.sql.changefeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.driftdb.log.LogListener;
-import io.driftdb.log.cluster.InProcessKafka;
+import io.driftdb.log.cluster.KafkaBroker;
 import io.driftdb.log.cluster.KafkaLogAddress;
 import io.driftdb.log.cluster.KafkaTopicLog;
 import io.driftdb.materializer.TableData;
@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,10 +34,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -49,22 +49,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChangeFeedTopologyTest {
   /** How long to wait for the feed to catch up before failing (a bound, not a measurement). */
   private static final Duration CATCH_UP = Duration.ofSeconds(120);
-  private static InProcessKafka kafka;
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
 
   @TempDir
   Path dir;
   private final List<Node> nodes = new ArrayList<>();
   private final List<ChangeFeed> feeds = new ArrayList<>();
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = InProcessKafka.start(1);
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    kafka.close();
-  }
 
   @AfterEach
   void closeAll() {
@@ -113,7 +104,7 @@ class ChangeFeedTopologyTest {
   }
 
   private static Map<String, Object> client() {
-    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
   }
 
   /** Waits until the feed has committed its position past {@code seq} (its events are then committed too). */
@@ -150,7 +141,7 @@ class ChangeFeedTopologyTest {
   }
 
   private static List<String> read(String topic, Map<Long, Long> timestamps) {
-    Map<String, Object> p = new java.util.HashMap<>(client());
+    Map<String, Object> p = new HashMap<>(client());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -194,7 +185,7 @@ class ChangeFeedTopologyTest {
   @Test
   void twoNodesWritesFanOutPerTableAndTheRejectedTransactionIsNotInAnyTopic() throws Exception {
     String logTopic = "feed-fanout";
-    String uri = kafka.logUri(logTopic);
+    String uri = KAFKA.logUri(logTopic);
     Node a = node("a", uri);
     Node b = node("b", uri);
     a.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
@@ -249,7 +240,7 @@ class ChangeFeedTopologyTest {
   @ValueSource(booleans = {true, false})
   void aRestartedFeedContinuesWhereItStopped(boolean exactlyOnce) throws Exception {
     String logTopic = "feed-restart-" + exactlyOnce;
-    String uri = kafka.logUri(logTopic);
+    String uri = KAFKA.logUri(logTopic);
     String app = "restart-" + exactlyOnce;
     Node a = node("a", uri);
     a.exec("CREATE TABLE kv (k INTEGER PRIMARY KEY, v TEXT)");
