@@ -1,5 +1,6 @@
 package io.driftdb.materializer;
 
+import io.driftdb.schemas.DdlEvent;
 import io.driftdb.schemas.RowEvent;
 import io.driftdb.schemas.RowOp;
 import java.util.List;
@@ -9,7 +10,7 @@ public final class LogRows {
   private LogRows() {}
 
   /** The row image of an INSERT or UPDATE, indexed by column id. */
-  static Object[] row(TableSchema schema, List<Object> image) {
+  public static Object[] row(TableSchema schema, List<Object> image) {
     Object[] row = new Object[Math.max(schema.rowWidth(), image.size())];
     for (int id = 0; id < image.size(); id++) {
       ColumnInfo c = schema.columnById(id);
@@ -60,5 +61,20 @@ public final class LogRows {
       }
     }
     return new RowKey(k);
+  }
+
+  /**
+   * The table a row event of the record at {@code seq} writes: negative ids name a table created
+   * earlier in the same transaction, by the index of its CREATE TABLE event.
+   */
+  public static long tableId(long seq, List<Object> events, long id) {
+    if (id >= 0) {
+      return id;
+    }
+    int index = (int) (-id - 1);
+    if (index < events.size() && events.get(index) instanceof DdlEvent ddl && ddl.getTableId() >= 0) {
+      return ddl.getTableId();
+    }
+    return Materializer.assignedTableId(seq, index);
   }
 }

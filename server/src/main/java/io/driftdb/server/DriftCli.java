@@ -1,5 +1,6 @@
 package io.driftdb.server;
 
+import io.driftdb.server.cli.ChangeFeedCommand;
 import io.driftdb.server.cli.CliErrorHandler;
 import io.driftdb.server.cli.InitCommand;
 import io.driftdb.server.cli.RepairCommand;
@@ -11,11 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The {@code driftdb} command line tool: init, sql, repair, replay. */
+/** The {@code driftdb} command line tool: init, sql, repair, replay, changefeed. */
 @Command(name = "driftdb", mixinStandardHelpOptions = true, version = "driftdb " + Version.TEXT,
     description = "DriftDB: an append-only SQL database with time travel.",
     subcommands = {InitCommand.class, SqlCommand.class, RepairCommand.class, ReplayCommand.class,
-        CommandLine.HelpCommand.class})
+        ChangeFeedCommand.class, CommandLine.HelpCommand.class})
 public final class DriftCli implements Callable<Integer> {
 
   @Spec
@@ -23,7 +24,7 @@ public final class DriftCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (init, sql, repair or replay)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command (init, sql, repair, replay or changefeed)");
   }
 
   public static void main(String[] args) {

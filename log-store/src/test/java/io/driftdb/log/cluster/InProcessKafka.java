@@ -26,6 +26,9 @@ public final class InProcessKafka implements AutoCloseable {
         .setBaseDirectory(dir)
         .build())
         .setConfigProp("offsets.topic.replication.factor", String.valueOf(brokers))
+        // transactional producers (the change feed's exactly-once mode) need a transaction log that fits
+        .setConfigProp("transaction.state.log.replication.factor", String.valueOf(brokers))
+        .setConfigProp("transaction.state.log.min.isr", String.valueOf(Math.min(2, brokers)))
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
         .setConfigProp("auto.create.topics.enable", "false")
         .build();

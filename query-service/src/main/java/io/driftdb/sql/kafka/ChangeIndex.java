@@ -9,7 +9,6 @@ import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
 import io.driftdb.materializer.TableSchema;
-import io.driftdb.schemas.DdlEvent;
 import io.driftdb.schemas.RowEvent;
 import io.driftdb.schemas.RowOp;
 import io.driftdb.schemas.TransactionCodec;
@@ -76,7 +75,7 @@ final class ChangeIndex {
     TableSchema schema = t.latestSchema();
     List<Object> events = tx.getEvents();
     for (Object e : events) {
-      if (e instanceof RowEvent row && tableIdOf(row.getTableId(), seq, events) == tableId) {
+      if (e instanceof RowEvent row && LogRows.tableId(seq, events, row.getTableId()) == tableId) {
         RowKey key = LogRows.key(schema, row);
         // A record of a shared log that failed its commit check is in the log but was never
         // applied: the version chain has nothing at its SEQ.
@@ -90,18 +89,6 @@ final class ChangeIndex {
   private static boolean hasVersion(TableData t, RowKey key, long seq) {
     VersionChain chain = t.rows().get(key);
     return chain != null && chain.hasVersionAt(seq);
-  }
-
-  /** Negative ids name a table created earlier in the same transaction (by event index). */
-  private static long tableIdOf(long id, long seq, List<Object> events) {
-    if (id >= 0) {
-      return id;
-    }
-    int index = (int) (-id - 1);
-    if (index < events.size() && events.get(index) instanceof DdlEvent ddl && ddl.getTableId() >= 0) {
-      return ddl.getTableId();
-    }
-    return Materializer.assignedTableId(seq, index);
   }
 
   private void add(long seq, RowKey key) {

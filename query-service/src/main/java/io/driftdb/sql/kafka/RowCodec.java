@@ -61,8 +61,16 @@ import java.util.Map;
  * that an event can be produced back unchanged. Keys are the JSON scalar of a one-column key,
  * a JSON object for composite keys, or the hidden row id (a JSON number) for tables without a
  * primary key.
+ *
+ * <p>The change feed ({@code io.driftdb.sql.changefeed}) encodes with the same two public
+ * methods and headers, so a change topic and a gateway fetch carry byte-identical events.
  */
-final class RowCodec {
+public final class RowCodec {
+  /** Header of every change event: the transaction's SEQ, as decimal text. */
+  public static final String SEQ_HEADER = "driftdb.seq";
+  /** Header of every change event: {@code INSERT}, {@code UPDATE} or {@code DELETE}. */
+  public static final String OP_HEADER = "driftdb.op";
+
   static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -353,7 +361,7 @@ final class RowCodec {
   // ---- encode ----
 
   /** The event key: scalar, object for composite keys, or the hidden row id. */
-  static byte[] encodeKey(TableSchema s, RowKey key) {
+  public static byte[] encodeKey(TableSchema s, RowKey key) {
     try {
       if (!s.hasPrimaryKey()) {
         return JSON.writeValueAsBytes(key.values()[0]);
@@ -373,7 +381,7 @@ final class RowCodec {
   }
 
   /** The row as a JSON object of every column of {@code s}, in table order. */
-  static byte[] encodeRow(TableSchema s, Object[] image) {
+  public static byte[] encodeRow(TableSchema s, Object[] image) {
     ObjectNode o = JSON.createObjectNode();
     for (ColumnInfo c : s.columns()) {
       o.set(c.name(), jsonValue(c, c.id() < image.length ? image[c.id()] : null));

@@ -332,8 +332,8 @@ public final class TableTopicBackend implements TopicBackend {
     byte[] value = op == VersionChain.DELETE ? null : RowCodec.encodeRow(s, chain.rowAtIndex(vi));
     String opName = op == VersionChain.INSERT ? "INSERT" : op == VersionChain.UPDATE ? "UPDATE" : "DELETE";
     List<RecordHeader> headers = List.of(
-        new RecordHeader("driftdb.seq", Long.toString(ev.seq()).getBytes(StandardCharsets.UTF_8)),
-        new RecordHeader("driftdb.op", opName.getBytes(StandardCharsets.UTF_8)));
+        new RecordHeader(RowCodec.SEQ_HEADER, Long.toString(ev.seq()).getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader(RowCodec.OP_HEADER, opName.getBytes(StandardCharsets.UTF_8)));
     return new ChangeEvent(offset, timestampOf(ev.seq()), RowCodec.encodeKey(s, ev.key()), value, headers);
   }
 

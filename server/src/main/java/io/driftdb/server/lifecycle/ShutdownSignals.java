@@ -27,6 +27,11 @@ public final class ShutdownSignals {
     return this;
   }
 
+  /** Requests the stop from inside the process (a long-running command whose work ended by itself). */
+  public void request() {
+    requested.countDown();
+  }
+
   /** Blocks until a stop is requested. */
   public void await() throws InterruptedException {
     requested.await();
