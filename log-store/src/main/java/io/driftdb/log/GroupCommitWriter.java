@@ -54,13 +54,21 @@ final class GroupCommitWriter implements Runnable {
         if (items == null) {
           break;
         }
-        if (items.isEmpty()) {
+        if (!items.isEmpty()) {
+          inFlight = items;
+          writeCycle(items);
+          inFlight = List.of();
+        } else {
           syncIfDue();
-          continue;
         }
-        inFlight = items;
-        writeCycle(items);
-        inFlight = List.of();
+        List<java.util.concurrent.CompletableFuture<Void>> rolls = queue.takeRolls();
+        if (!rolls.isEmpty()) {
+          rollOnRequest();
+          rolls.forEach(f -> f.complete(null));
+        }
+      }
+      for (java.util.concurrent.CompletableFuture<Void> f : queue.takeRolls()) {
+        f.completeExceptionally(new IllegalStateException("log " + config.directory() + " is closed"));
       }
       if (unsynced) {
         active.force();
@@ -160,6 +168,16 @@ final class GroupCommitWriter implements Runnable {
         return items.size();
       }
     };
+  }
+
+  /** A requested roll: seals the active segment if it holds anything, and publishes. */
+  private void rollOnRequest() throws IOException {
+    if (active.size() == 0) {
+      return;
+    }
+    roll(active.nextOffset());
+    unsynced = false; // roll fsynced the old segment; the new one is empty
+    views.publishActive(active.view());
   }
 
   /**

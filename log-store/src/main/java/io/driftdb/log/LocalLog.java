@@ -204,6 +204,23 @@ public final class LocalLog implements EventLog {
   }
 
   /**
+   * Seals the active segment (when it holds any record) after everything appended so far, so
+   * that a following {@link #compact} can rewrite it too; appends go to a new segment. Waits
+   * until the writer did it.
+   */
+  public void rollActiveSegment() throws IOException {
+    try {
+      queue.requestRoll().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("could not roll the active segment of " + config.directory() + ": " + e.getCause(),
+          e.getCause());
+    }
+  }
+
+  /**
    * Merges and recompresses the sealed segments (never the active one) while appends and
    * readers go on: adjacent segments are packed into segments of up to
    * {@link LogConfig#segmentBytes()}, batches are rewritten as zstd batches of up to

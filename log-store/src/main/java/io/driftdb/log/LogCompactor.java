@@ -63,7 +63,11 @@ final class LogCompactor {
     return total;
   }
 
-  /** Adjacent sealed segments packed greedily into groups of at most segmentBytes. */
+  /**
+   * Groups of adjacent sealed segments to rewrite as one. Small segments (under half of
+   * segmentBytes) are packed greedily up to segmentBytes; a big one stays on its own, so a
+   * growing log does not rewrite its large old segments every time a small one is added.
+   */
   List<List<SegmentView>> plan(List<SegmentView> sealed) {
     List<List<SegmentView>> groups = new ArrayList<>();
     List<SegmentView> current = new ArrayList<>();
@@ -72,16 +76,22 @@ final class LogCompactor {
       if (s.isEmpty()) {
         continue; // never written by DriftDB: sealed segments hold at least one batch
       }
-      boolean fits = bytes + s.sizeBytes() <= config.segmentBytes()
-          && !current.isEmpty() && s.nextOffset() - 1 - current.get(0).baseOffset() <= Integer.MAX_VALUE
-          && current.get(current.size() - 1).nextOffset() == s.baseOffset();
-      if (!current.isEmpty() && !fits) {
+      boolean small = s.sizeBytes() < config.segmentBytes() / 2;
+      boolean joins = small && !current.isEmpty()
+          && bytes + s.sizeBytes() <= config.segmentBytes()
+          && s.nextOffset() - 1 - current.get(0).baseOffset() <= Integer.MAX_VALUE;
+      if (!current.isEmpty() && !joins) {
         groups.add(current);
         current = new ArrayList<>();
         bytes = 0;
       }
       current.add(s);
       bytes += s.sizeBytes();
+      if (!small) {
+        groups.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
     }
     if (!current.isEmpty()) {
       groups.add(current);

@@ -189,6 +189,30 @@ class LogCompactionTest {
   }
 
   @Test
+  void rollingTheActiveSegmentLetsACompactionRewriteItsRecords() throws Exception {
+    Random rnd = new Random(29);
+    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    Map<Long, Expected> expected = new LinkedHashMap<>();
+    try (LocalLog log = LocalLog.open(config(dir, 1 << 20, Compression.NONE, clock))) {
+      append(log, rnd, 30, clock, expected);
+      assertThat(log.segmentCount()).isEqualTo(1);
+      assertThat(log.compact(RecordRewriter.NONE)).isEqualTo(CompactionReport.NOTHING);
+      log.rollActiveSegment();
+      assertThat(log.segmentCount()).isEqualTo(2);
+      log.rollActiveSegment(); // an empty active segment stays
+      assertThat(log.segmentCount()).isEqualTo(2);
+      assertThat(log.compact(RecordRewriter.NONE).segmentsIn()).isEqualTo(1);
+      assertThat(sealedCodecs(dir)).containsExactly(4);
+      append(log, rnd, 5, clock, expected);
+      assertRecords(readAll(log), expected);
+    }
+    try (LocalLog log = LocalLog.open(dir)) {
+      assertRecords(readAll(log), expected);
+      assertThat(log.segmentCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void fullSegmentsAreRecompressedAndThenMergedInOneRun() throws Exception {
     Random rnd = new Random(3);
     AtomicLong clock = new AtomicLong(1_700_000_000_000L);
