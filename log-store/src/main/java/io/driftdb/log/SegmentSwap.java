@@ -46,7 +46,11 @@ final class SegmentSwap {
     return swap;
   }
 
-  /** Step 3: deletes the replaced segments (live names), indexes before logs. */
+  /**
+   * Step 3: deletes the replaced segments (live names), indexes before logs, and makes the
+   * deletions durable before the rename of step 4 can be: a power cut must never keep that
+   * rename but bring back a replaced segment next to the merged one.
+   */
   static void deleteReplaced(List<SegmentFiles> old, CompactionHook hook) throws IOException {
     for (SegmentFiles f : old) {
       for (Path p : List.of(f.index(), f.timeIndex(), f.log())) {
@@ -55,6 +59,7 @@ final class SegmentSwap {
         }
       }
     }
+    ActiveSegment.syncDirectory(old.get(0).directory());
   }
 
   /**
@@ -98,6 +103,7 @@ final class SegmentSwap {
           }
         }
       }
+      ActiveSegment.syncDirectory(dir);
       Files.move(swap.log(), swap.as("").log(), StandardCopyOption.ATOMIC_MOVE);
       ActiveSegment.syncDirectory(dir);
       completed++;

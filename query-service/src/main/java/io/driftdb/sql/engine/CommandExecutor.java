@@ -32,6 +32,7 @@ import java.util.Set;
  * refused (transactional DDL is not built yet).
  */
 final class CommandExecutor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommandExecutor.class);
   private final DriftEngine engine;
   private final DriftSession session;
 
@@ -124,6 +125,26 @@ final class CommandExecutor {
       table(table, mat().appliedSeq());
     }
     long now = System.currentTimeMillis();
+    try {
+      applyRetention(table, now);
+    } catch (SqlError e) {
+      if (!SqlError.SERIALIZATION_FAILURE.equals(e.sqlState())) {
+        throw e;
+      }
+      // A concurrent schema change or history deletion of the same table kept winning: the
+      // retention is applied by the next VACUUM; compacting storage does not depend on it.
+      LOG.warn("VACUUM: history retention not applied this time: {}", e.getMessage());
+    }
+    try {
+      engine.vacuum();
+    } catch (java.io.IOException e) {
+      throw new SqlError(SqlError.IO_ERROR, "VACUUM could not compact storage: " + e.getMessage(), e);
+    }
+    return QueryResult.command("VACUUM");
+  }
+
+  /** Logs a history deletion for each table whose history_retention lets history go by {@code now}. */
+  private void applyRetention(String table, long now) {
     session.write((seq, out) -> {
       java.util.Collection<TableData> tables = table != null ? List.of(table(table, seq))
           : mat().catalog().tablesAt(seq).values();
@@ -140,12 +161,6 @@ final class CommandExecutor {
       }
       return QueryResult.command("VACUUM");
     });
-    try {
-      engine.vacuum();
-    } catch (java.io.IOException e) {
-      throw new SqlError(SqlError.IO_ERROR, "VACUUM could not compact storage: " + e.getMessage(), e);
-    }
-    return QueryResult.command("VACUUM");
   }
 
   // ---- transactions ----

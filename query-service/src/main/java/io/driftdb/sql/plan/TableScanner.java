@@ -129,7 +129,7 @@ final class TableScanner {
   private void requireSnapshotState(TableData t, long snap) {
     long horizon = t.historyHorizon();
     if (snap < horizon) {
-      throw new SqlError("72000", "snapshot too old: the history of table \"" + table.name() + "\" before SEQ "
+      throw new SqlError(SqlError.SNAPSHOT_TOO_OLD, "snapshot too old: the history of table \"" + table.name() + "\" before SEQ "
           + horizon + " was deleted after this transaction's snapshot (SEQ " + snap + ") was taken");
     }
   }

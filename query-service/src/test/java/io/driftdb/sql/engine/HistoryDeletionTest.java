@@ -92,6 +92,14 @@ class HistoryDeletionTest {
     return n;
   }
 
+  private static List<LogRecord> records(io.driftdb.log.EventLog log) {
+    List<LogRecord> out = new ArrayList<>();
+    try (LogCursor c = log.read(0)) {
+      c.forEachRemaining(out::add);
+    }
+    return out;
+  }
+
   private static long versionsOf(Materializer m, long tableId) {
     long n = 0;
     for (VersionChain c : m.catalog().table(tableId).rows().values()) {
@@ -142,8 +150,33 @@ class HistoryDeletionTest {
       // An index lookup finds no value that only deleted versions had.
       assertThat(f.rows("SELECT id FROM t WHERE v = 'no such value'")).isEmpty();
 
+      List<LogRecord> logBefore = records(f.engine.log());
       assertThat(f.exec("VACUUM").commandTag()).isEqualTo("VACUUM");
       check(f, expectedAfter, current, horizon, head, intactAsOf);
+      // Every record is still there with its SEQ and commit time; those without deleted
+      // versions keep their bytes, the others lost only row events of t.
+      List<LogRecord> logAfter = records(f.engine.log());
+      assertThat(logAfter).hasSize(logBefore.size());
+      TransactionCodec codec = new TransactionCodec();
+      int changed = 0;
+      for (int i = 0; i < logBefore.size(); i++) {
+        LogRecord a = logBefore.get(i);
+        LogRecord b = logAfter.get(i);
+        assertThat(b.seq()).isEqualTo(a.seq());
+        assertThat(b.timestampMs()).isEqualTo(a.timestampMs());
+        if (!java.util.Arrays.equals(a.value(), b.value())) {
+          changed++;
+          var was = codec.decode(a.value());
+          var is = codec.decode(b.value());
+          List<Object> kept = new ArrayList<>(was.getEvents());
+          kept.removeIf(e -> !is.getEvents().contains(e));
+          assertThat(is.getEvents()).isEqualTo(kept);
+          assertThat(was.getEvents()).filteredOn(e -> !is.getEvents().contains(e))
+              .allMatch(e -> e instanceof RowEvent ev && ev.getTableId() == tableId);
+          assertThat(is.getUser()).isEqualTo(was.getUser());
+        }
+      }
+      assertThat(changed).isPositive();
     }
     // Physically gone: the snapshot and the log hold only the kept versions.
     List<Path> snaps = new SnapshotStore(dir.resolve("snapshots")).list();
