@@ -20,6 +20,8 @@ final class AppendQueue {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private ArrayList<PendingAppend> pending = new ArrayList<>();
+  /** Callers waiting for the writer to seal the active segment (see {@link LocalLog#rollActiveSegment}). */
+  private ArrayList<CompletableFuture<Void>> rolls = new ArrayList<>();
   private long nextSeq;
   private long lastTimestamp;
   private volatile State state = State.OPEN;
@@ -57,15 +59,52 @@ final class AppendQueue {
     return future;
   }
 
+  /** Asks the writer to seal the active segment after what is queued now; completes when it did. */
+  CompletableFuture<Void> requestRoll() {
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    lock.lock();
+    try {
+      if (state != State.OPEN) {
+        future.completeExceptionally(state == State.FAILED ? new LogFailedException(directory, failure)
+            : new IllegalStateException("log " + directory + " is closed"));
+        return future;
+      }
+      rolls.add(future);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+    return future;
+  }
+
+  /** Roll requests waiting for the writer (it takes them after the appends queued before them). */
+  List<CompletableFuture<Void>> takeRolls() {
+    lock.lock();
+    try {
+      if (rolls.isEmpty()) {
+        return List.of();
+      }
+      List<CompletableFuture<Void>> taken = rolls;
+      rolls = new ArrayList<>();
+      return taken;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Takes everything queued, waiting up to {@code maxWaitNanos} for something to arrive.
-   * Returns an empty list on timeout, and null once the queue is closing and drained.
+   * Returns an empty list on timeout or when only a roll was requested, and null once the
+   * queue is closing and drained.
    */
   List<PendingAppend> takeAll(long maxWaitNanos) throws InterruptedException {
     lock.lock();
     try {
       long remaining = maxWaitNanos;
       while (pending.isEmpty()) {
+        if (!rolls.isEmpty()) {
+          return List.of();
+        }
         if (state != State.OPEN) {
           return null;
         }
@@ -108,6 +147,10 @@ final class AppendQueue {
       failure = cause;
       List<PendingAppend> left = pending;
       pending = new ArrayList<>();
+      for (CompletableFuture<Void> r : rolls) {
+        r.completeExceptionally(new LogFailedException(directory, cause));
+      }
+      rolls = new ArrayList<>();
       return left;
     } finally {
       lock.unlock();

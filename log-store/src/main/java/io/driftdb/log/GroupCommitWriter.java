@@ -30,19 +30,16 @@ final class GroupCommitWriter implements Runnable {
   private final RecordBatchWriter encoder;
   private final GrowableByteArray buffer = new GrowableByteArray(256 * 1024);
   private final long intervalNanos;
-  private List<SegmentView> sealed;
   private ActiveSegment active;
   private List<PendingAppend> inFlight = List.of();
   private boolean unsynced;
   private long lastSyncNanos = System.nanoTime();
 
-  GroupCommitWriter(LogConfig config, AppendQueue queue, LogViewHolder views, List<SegmentView> sealed,
-      ActiveSegment active) {
+  GroupCommitWriter(LogConfig config, AppendQueue queue, LogViewHolder views, ActiveSegment active) {
     this.config = config;
     this.queue = queue;
     this.views = views;
     this.encoder = new RecordBatchWriter(config.compression());
-    this.sealed = List.copyOf(sealed);
     this.active = active;
     this.intervalNanos = config.fsyncPolicy() instanceof FsyncPolicy.Interval i
         ? TimeUnit.MILLISECONDS.toNanos(i.millis())
@@ -57,13 +54,21 @@ final class GroupCommitWriter implements Runnable {
         if (items == null) {
           break;
         }
-        if (items.isEmpty()) {
+        if (!items.isEmpty()) {
+          inFlight = items;
+          writeCycle(items);
+          inFlight = List.of();
+        } else {
           syncIfDue();
-          continue;
         }
-        inFlight = items;
-        writeCycle(items);
-        inFlight = List.of();
+        List<java.util.concurrent.CompletableFuture<Void>> rolls = queue.takeRolls();
+        if (!rolls.isEmpty()) {
+          rollOnRequest();
+          rolls.forEach(f -> f.complete(null));
+        }
+      }
+      for (java.util.concurrent.CompletableFuture<Void> f : queue.takeRolls()) {
+        f.completeExceptionally(new IllegalStateException("log " + config.directory() + " is closed"));
       }
       if (unsynced) {
         active.force();
@@ -123,14 +128,13 @@ final class GroupCommitWriter implements Runnable {
       synced = true;
     }
 
-    LogView view = new LogView(sealed, active.view());
-    views.publish(view);
+    views.publishActive(active.view());
     for (PendingAppend p : items) {
       LogRecord r = p.record();
       p.future().complete(new Appended(r.seq(), r.timestampMs()));
     }
     notifyListener(new FlushStats(items.size(), batches.size(), buffer.size(), writeNanos, synced, fsyncNanos,
-        view.headSeq()));
+        active.nextOffset() - 1));
   }
 
   /** Encodes the records into {@link #buffer}, cutting a new batch before maxBatchBytes. */
@@ -166,6 +170,16 @@ final class GroupCommitWriter implements Runnable {
     };
   }
 
+  /** A requested roll: seals the active segment if it holds anything, and publishes. */
+  private void rollOnRequest() throws IOException {
+    if (active.size() == 0) {
+      return;
+    }
+    roll(active.nextOffset());
+    unsynced = false; // roll fsynced the old segment; the new one is empty
+    views.publishActive(active.view());
+  }
+
   /**
    * Seals the active segment and starts a new one at {@code baseOffset}. The old segment is
    * fsynced first whatever the policy, so that only the last segment can ever have a torn tail.
@@ -173,10 +187,7 @@ final class GroupCommitWriter implements Runnable {
   private void roll(long baseOffset) throws IOException {
     active.force();
     SegmentView done = active.seal();
-    List<SegmentView> next = new ArrayList<>(sealed.size() + 1);
-    next.addAll(sealed);
-    next.add(done);
-    sealed = List.copyOf(next);
+    views.addSealed(done);
     active = ActiveSegment.create(new SegmentFiles(config.directory(), baseOffset));
     LOG.debug("Rolled {} at offset {} ({} bytes)", done.files().log().getFileName(), baseOffset, done.sizeBytes());
   }

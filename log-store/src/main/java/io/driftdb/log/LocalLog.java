@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,17 +33,21 @@ public final class LocalLog implements EventLog {
   private final AppendQueue queue;
   private final LogViewHolder views;
   private final Thread writerThread;
-  private boolean closed;
+  private final LogCompactor compactor;
+  /** Held by a compaction and by close, so the directory lock is never released under a merge. */
+  private final ReentrantLock maintenance = new ReentrantLock();
+  private volatile boolean closed;
 
   private LocalLog(LogConfig config, DirectoryLock lock, LogLoader.Loaded loaded) {
     this.config = config;
     this.lock = lock;
-    LogView initial = new LogView(loaded.sealed(), loaded.active().view());
-    this.views = new LogViewHolder(initial);
+    this.views = new LogViewHolder(loaded.sealed(), loaded.active().view());
+    LogView initial = views.get();
     this.queue = new AppendQueue(config.directory(), config.clock(), initial.headSeq() + 1, loaded.lastTimestamp());
-    GroupCommitWriter writer = new GroupCommitWriter(config, queue, views, loaded.sealed(), loaded.active());
+    GroupCommitWriter writer = new GroupCommitWriter(config, queue, views, loaded.active());
     this.writerThread = new Thread(writer, "driftdb-log-writer-" + config.directory().getFileName());
     this.writerThread.setDaemon(true);
+    this.compactor = new LogCompactor(config, views);
   }
 
   /** Opens (creating if needed) the log in {@code directory} with default settings. */
@@ -118,40 +123,46 @@ public final class LocalLog implements EventLog {
 
   @Override
   public LogCursor read(long fromSeq) {
-    return new LocalLogCursor(views::get, fromSeq);
+    return new LocalLogCursor(views, fromSeq);
   }
 
   @Override
   public OptionalLong seqAtOrBefore(long timestampMs) {
-    LogView view = views.get();
-    List<SegmentView> segments = view.nonEmptySegments();
     // Timestamps never decrease with SEQ, so the answer sits just before the first record
     // that is later than timestampMs. First find its segment, then its batch (time index).
-    SegmentView segment = null;
-    for (SegmentView s : segments) {
-      if (s.maxTimestamp() > timestampMs) {
-        segment = s;
-        break;
+    try {
+      SegmentOpener.Opened o = SegmentOpener.open(views, v -> firstSegmentAfter(v, timestampMs));
+      LogView view = o.view();
+      SegmentView segment = o.segment();
+      if (segment == null) {
+        return view.isEmpty() ? OptionalLong.empty() : OptionalLong.of(view.headSeq());
       }
-    }
-    if (segment == null) {
-      return view.isEmpty() ? OptionalLong.empty() : OptionalLong.of(view.headSeq());
-    }
-    int entry = segment.timeIndex().firstAfter(timestampMs);
-    long offsetInLaterBatch = segment.timeIndex().offset(entry);
-    try (SegmentBatchReader reader = new SegmentBatchReader(segment)) {
-      DecodedBatch batch = reader.batchAt(reader.positionOf(segment, offsetInLaterBatch).orElseThrow());
-      long answer = batch.header().baseOffset() - 1;
-      for (LogRecord r : batch.records()) {
-        if (r.timestampMs() > timestampMs) {
-          break;
+      try (SegmentBatchReader reader = o.reader()) {
+        int entry = segment.timeIndex().firstAfter(timestampMs);
+        long offsetInLaterBatch = segment.timeIndex().offset(entry);
+        DecodedBatch batch = reader.batchAt(reader.positionOf(segment, offsetInLaterBatch).orElseThrow());
+        long answer = batch.header().baseOffset() - 1;
+        for (LogRecord r : batch.records()) {
+          if (r.timestampMs() > timestampMs) {
+            break;
+          }
+          answer = r.seq();
         }
-        answer = r.seq();
+        return answer >= view.startSeq() ? OptionalLong.of(answer) : OptionalLong.empty();
       }
-      return answer >= view.startSeq() ? OptionalLong.of(answer) : OptionalLong.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The first segment holding a record later than {@code timestampMs}, or null. */
+  private static SegmentView firstSegmentAfter(LogView view, long timestampMs) {
+    for (SegmentView s : view.nonEmptySegments()) {
+      if (s.maxTimestamp() > timestampMs) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /**
@@ -167,10 +178,12 @@ public final class LocalLog implements EventLog {
       throw new NoSuchElementException("SEQ " + seq + " is not in the log (it holds SEQ " + view.startSeq() + ".."
           + view.headSeq() + ")");
     }
-    SegmentView segment = view.segmentFor(seq);
-    try (SegmentBatchReader reader = new SegmentBatchReader(segment)) {
-      DecodedBatch batch = reader.batchAt(reader.positionOf(segment, seq).orElseThrow());
-      return batch.records().get((int) (seq - batch.header().baseOffset())).timestampMs();
+    try {
+      SegmentOpener.Opened o = SegmentOpener.open(views, v -> v.segmentFor(seq));
+      try (SegmentBatchReader reader = o.reader()) {
+        DecodedBatch batch = reader.batchAt(reader.positionOf(o.segment(), seq).orElseThrow());
+        return batch.records().get((int) (seq - batch.header().baseOffset())).timestampMs();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -188,6 +201,49 @@ public final class LocalLog implements EventLog {
    */
   public long awaitBeyond(long seq, long timeoutMs) throws InterruptedException {
     return views.awaitBeyond(seq, timeoutMs);
+  }
+
+  /**
+   * Seals the active segment (when it holds any record) after everything appended so far, so
+   * that a following {@link #compact} can rewrite it too; appends go to a new segment. Waits
+   * until the writer did it.
+   */
+  public void rollActiveSegment() throws IOException {
+    try {
+      queue.requestRoll().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("could not roll the active segment of " + config.directory() + ": " + e.getCause(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * Merges and recompresses the sealed segments (never the active one) while appends and
+   * readers go on: adjacent segments are packed into segments of up to
+   * {@link LogConfig#segmentBytes()}, batches are rewritten as zstd batches of up to
+   * {@link LogConfig#maxBatchBytes()}, and every record keeps its SEQ, timestamp, key and
+   * headers; {@code rewriter} may change values. Each merged segment replaces the old ones
+   * atomically: a crash at any moment leaves the old segments or the new one, and the next open
+   * completes or discards an interrupted merge. Open cursors keep reading. Runs on the calling
+   * thread; concurrent calls wait for each other.
+   */
+  public CompactionReport compact(RecordRewriter rewriter) throws IOException {
+    return compact(rewriter, CompactionHook.NONE);
+  }
+
+  CompactionReport compact(RecordRewriter rewriter, CompactionHook hook) throws IOException {
+    maintenance.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("log " + config.directory() + " is closed");
+      }
+      return compactor.compact(rewriter, hook);
+    } finally {
+      maintenance.unlock();
+    }
   }
 
   /** Number of segment files, the active one included. */
@@ -209,7 +265,9 @@ public final class LocalLog implements EventLog {
     if (Thread.currentThread() == writerThread) {
       throw new IllegalStateException("LocalLog.close() cannot run on the log's writer thread");
     }
+    maintenance.lock(); // a running compaction finishes first
     closed = true;
+    maintenance.unlock();
     queue.close();
     boolean interrupted = false;
     while (writerThread.isAlive()) {

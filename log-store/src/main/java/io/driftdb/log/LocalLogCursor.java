@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.Supplier;
 
 /**
  * A cursor that follows the log: {@link #hasNext()} looks at the current view each time, so
@@ -16,15 +15,17 @@ import java.util.function.Supplier;
  * as {@link UncheckedIOException} (wrapping {@link LogCorruptedException} for bad data).
  */
 final class LocalLogCursor implements LogCursor {
-  private final Supplier<LogView> views;
+  private final LogViewHolder views;
   private long nextSeq;
   private SegmentBatchReader reader;
+  /** Epoch of the view the reader's file was opened from (a merge may swap files later). */
+  private long readerEpoch;
   private long nextBatchPosition;
   private List<LogRecord> batch = List.of();
   private int indexInBatch;
   private boolean closed;
 
-  LocalLogCursor(Supplier<LogView> views, long fromSeq) {
+  LocalLogCursor(LogViewHolder views, long fromSeq) {
     if (fromSeq < 0) {
       throw new IllegalArgumentException("SEQ must not be negative, got " + fromSeq);
     }
@@ -46,19 +47,24 @@ final class LocalLogCursor implements LogCursor {
       return false;
     }
     try {
-      loadBatchHolding(view.segmentFor(nextSeq));
+      loadBatchHolding(view);
       return indexInBatch < batch.size();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private void loadBatchHolding(SegmentView segment) throws IOException {
-    if (reader != null && reader.files().equals(segment.files())) {
+  private void loadBatchHolding(LogView view) throws IOException {
+    SegmentView segment = view.segmentFor(nextSeq);
+    if (reader != null && readerEpoch == view.epoch() && reader.files().equals(segment.files())) {
       reader.refresh(segment); // continue right after the previous batch
     } else {
       closeReader();
-      reader = new SegmentBatchReader(segment);
+      long seq = nextSeq;
+      SegmentOpener.Opened o = SegmentOpener.open(views, v -> v.segmentFor(seq));
+      reader = o.reader();
+      readerEpoch = o.view().epoch();
+      segment = o.segment();
       nextBatchPosition = reader.positionOf(segment, nextSeq).orElseThrow();
     }
     DecodedBatch b = reader.batchAt(nextBatchPosition);

@@ -39,6 +39,7 @@ final class LogLoader {
 
   static Loaded load(LogConfig config) throws IOException {
     Path dir = config.directory();
+    SegmentSwap.recover(dir);
     List<Path> orphans = SegmentFiles.orphanIndexes(dir);
     if (!orphans.isEmpty()) {
       Path o = orphans.get(0);

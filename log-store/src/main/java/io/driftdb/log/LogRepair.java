@@ -45,6 +45,8 @@ public final class LogRepair {
       throw new NoSuchFileException(dir.toString(), null, "not a log directory");
     }
     try (DirectoryLock ignored = DirectoryLock.acquire(dir)) {
+      // A committed merge is finished first, as on open (not a repair: nothing is dropped).
+      SegmentSwap.recover(dir);
       List<Path> orphans = SegmentFiles.orphanIndexes(dir);
       List<SegmentFiles> segments = SegmentFiles.list(dir);
       long startSeq = segments.isEmpty() ? 0 : segments.get(0).baseOffset();

@@ -6,9 +6,11 @@ import java.util.List;
 
 /**
  * Immutable snapshot of the readable log, replaced as a whole after every group commit:
- * the sealed segments and the active one, each bounded by what is durable.
+ * the sealed segments and the active one, each bounded by what is durable. {@code epoch}
+ * counts the segment swaps of merges: a reader that opened a segment file by its name checks
+ * that the epoch did not move meanwhile, else the name may already denote another file.
  */
-record LogView(List<SegmentView> sealed, SegmentView active) {
+record LogView(List<SegmentView> sealed, SegmentView active, long epoch) {
 
   /** SEQ of the last readable record, -1 when the log is empty. */
   long headSeq() {

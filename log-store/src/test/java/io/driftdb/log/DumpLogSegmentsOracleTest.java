@@ -44,6 +44,77 @@ class DumpLogSegmentsOracleTest {
 
   @Test
   void kafkaToolAgreesWithEverySegment() throws Exception {
+    Map<Long, Written> written = write();
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    assertThat(segments).hasSizeGreaterThan(4);
+    String out = checkWithKafkaTool(segments, written, (s, w) -> w.codec().toString());
+    assertThat(out).contains("compresscodec: zstd").contains("compresscodec: none");
+  }
+
+  /**
+   * Segments a merge rewrote (many small ones packed into a few, every batch recompressed with
+   * zstd, same offsets and timestamps) pass the same checks; the active segment is untouched.
+   */
+  @Test
+  void kafkaToolAgreesWithMergedSegments() throws Exception {
+    Map<Long, Written> written = write();
+    List<SegmentFiles> before = SegmentFiles.list(dir);
+    try (LocalLog log = LocalLog.open(LogConfig.builder(dir).segmentBytes(48 * 1024).build())) {
+      assertThat(log.compact(RecordRewriter.NONE).segmentsIn()).isPositive();
+    }
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    assertThat(segments.size()).isGreaterThan(1).isLessThan(before.size() / 2);
+    long activeBase = segments.get(segments.size() - 1).baseOffset();
+    checkWithKafkaTool(segments, written, (s, w) -> s.baseOffset() == activeBase ? w.codec().toString() : "zstd");
+  }
+
+  /** Runs DumpLogSegments over {@code segments}; checks everything against what was written; returns its output. */
+  private String checkWithKafkaTool(List<SegmentFiles> segments, Map<Long, Written> written,
+      java.util.function.BiFunction<SegmentFiles, Written, String> codecOf) throws Exception {
+    String out = dump(segments);
+    assertThat(out).doesNotContain("isvalid: false").doesNotContain("Mismatches")
+        .doesNotContain("timestamp mismatch").doesNotContain("out of order timestamp").doesNotContain("Exception");
+    Map<String, List<String>> sections = sections(out);
+
+    long nextSeq = 0;
+    for (SegmentFiles s : segments) {
+      List<Batch> batches = parseLog(sections.get(s.log().toString()));
+      assertThat(batches).as("batches of %s", s.log()).isNotEmpty();
+      assertThat(batches.get(0).base()).isEqualTo(s.baseOffset());
+      long maxTs = -1;
+      List<String> expectedTimeIndex = new ArrayList<>();
+      for (Batch b : batches) {
+        assertThat(b.base()).isEqualTo(nextSeq);
+        assertThat(b.last() - b.base() + 1).isEqualTo(b.count());
+        assertThat(b.records()).hasSize(b.count());
+        for (long[] r : b.records()) {
+          Written w = written.get(nextSeq);
+          assertThat(r[0]).isEqualTo(nextSeq);
+          assertThat(r[1]).as("timestamp of %d", nextSeq).isEqualTo(w.timestamp());
+          assertThat((int) r[2]).isEqualTo(w.keySize());
+          assertThat((int) r[3]).isEqualTo(w.valueSize());
+          assertThat(b.headerKeys().get(b.records().indexOf(r))).isEqualTo(w.headerKeys());
+          assertThat(b.codec()).isEqualTo(codecOf.apply(s, w));
+          nextSeq++;
+        }
+        if (b.maxTimestamp() > maxTs) {
+          maxTs = b.maxTimestamp();
+          expectedTimeIndex.add("timestamp: " + maxTs + " offset: " + b.last());
+        }
+      }
+      // We index every batch: the offset index lists each batch's last offset and position.
+      List<String> expectedIndex = batches.stream()
+          .map(b -> "offset: " + b.last() + " position: " + b.position()).collect(Collectors.toList());
+      assertThat(matching(sections.get(s.index().toString()), INDEX)).isEqualTo(expectedIndex);
+      assertThat(matching(sections.get(s.timeIndex().toString()), TIME_INDEX)).isEqualTo(expectedTimeIndex);
+    }
+    assertThat(nextSeq).isEqualTo(written.size());
+    assertThat(nonConsecutiveReports(out, segments)).isEmpty();
+    return out;
+  }
+
+  /** Writes small segments with none, zstd, none; returns what was written per SEQ. */
+  private Map<Long, Written> write() throws Exception {
     Map<Long, Written> written = new LinkedHashMap<>();
     Random rnd = new Random(11);
     for (Compression codec : List.of(Compression.NONE, Compression.ZSTD, Compression.NONE)) {
@@ -72,49 +143,7 @@ class DumpLogSegmentsOracleTest {
         }
       }
     }
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    assertThat(segments).hasSizeGreaterThan(4);
-
-    String out = dump(segments);
-    assertThat(out).doesNotContain("isvalid: false").doesNotContain("Mismatches")
-        .doesNotContain("timestamp mismatch").doesNotContain("out of order timestamp").doesNotContain("Exception");
-    Map<String, List<String>> sections = sections(out);
-
-    long nextSeq = 0;
-    for (SegmentFiles s : segments) {
-      List<Batch> batches = parseLog(sections.get(s.log().toString()));
-      assertThat(batches).as("batches of %s", s.log()).isNotEmpty();
-      assertThat(batches.get(0).base()).isEqualTo(s.baseOffset());
-      long maxTs = -1;
-      List<String> expectedTimeIndex = new ArrayList<>();
-      for (Batch b : batches) {
-        assertThat(b.base()).isEqualTo(nextSeq);
-        assertThat(b.last() - b.base() + 1).isEqualTo(b.count());
-        assertThat(b.records()).hasSize(b.count());
-        for (long[] r : b.records()) {
-          Written w = written.get(nextSeq);
-          assertThat(r[0]).isEqualTo(nextSeq);
-          assertThat(r[1]).as("timestamp of %d", nextSeq).isEqualTo(w.timestamp());
-          assertThat((int) r[2]).isEqualTo(w.keySize());
-          assertThat((int) r[3]).isEqualTo(w.valueSize());
-          assertThat(b.headerKeys().get(b.records().indexOf(r))).isEqualTo(w.headerKeys());
-          assertThat(b.codec()).isEqualTo(w.codec().toString());
-          nextSeq++;
-        }
-        if (b.maxTimestamp() > maxTs) {
-          maxTs = b.maxTimestamp();
-          expectedTimeIndex.add("timestamp: " + maxTs + " offset: " + b.last());
-        }
-      }
-      // We index every batch: the offset index lists each batch's last offset and position.
-      List<String> expectedIndex = batches.stream()
-          .map(b -> "offset: " + b.last() + " position: " + b.position()).collect(Collectors.toList());
-      assertThat(matching(sections.get(s.index().toString()), INDEX)).isEqualTo(expectedIndex);
-      assertThat(matching(sections.get(s.timeIndex().toString()), TIME_INDEX)).isEqualTo(expectedTimeIndex);
-    }
-    assertThat(nextSeq).isEqualTo(written.size());
-    assertThat(out).contains("compresscodec: zstd").contains("compresscodec: none");
-    assertThat(nonConsecutiveReports(out, segments)).isEmpty();
+    return written;
   }
 
   /** Negative control: the same tool run flags a flipped byte and a wrong index entry, so the checks above have teeth. */

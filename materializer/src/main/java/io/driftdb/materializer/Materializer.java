@@ -23,6 +23,7 @@ public final class Materializer {
   private final Catalog catalog;
   private final Timeline timeline;
   private final Object appliedMonitor = new Object();
+  private final Object historyLock = new Object();
   private volatile long appliedSeq = -1;
   private volatile long rowEventsApplied;
   private volatile long schemaVersion;
@@ -261,13 +262,7 @@ public final class Materializer {
         t.changeSchema(seq, s.withIndexes(idx));
         t.dropIndex(ddl.getNewName());
       }
-      case SET_OPTIONS -> {
-        TableData t = tableFor(ddl.getTableId(), createdInTx);
-        TableSchema s = t.latestSchema();
-        Map<String, String> opts = new HashMap<>(s.options());
-        opts.putAll(ddl.getProperties());
-        t.changeSchema(seq, s.withOptions(opts));
-      }
+      case SET_OPTIONS -> setOptions(seq, tableFor(ddl.getTableId(), createdInTx), ddl.getProperties());
       case ADD_CONSTRAINT -> {
         TableData t = tableFor(ddl.getTableId(), createdInTx);
         TableSchema s = t.latestSchema();
@@ -294,6 +289,43 @@ public final class Materializer {
       case DROP_USER -> catalog.dropUser(ddl.getTableName());
       default -> throw new IllegalStateException("unknown DDL kind " + ddl.getKind());
     }
+  }
+
+  /**
+   * SET_OPTIONS: an empty value removes an option. {@link TableOptions#DELETE_HISTORY_BEFORE}
+   * deletes the versions that stopped being current before that time (but not after this SEQ)
+   * and raises the table's history horizon; the horizon is published before the versions go,
+   * so a read that overlaps the deletion sees it and refuses rather than read a torn history.
+   */
+  private void setOptions(long seq, TableData t, Map<String, String> props) {
+    TableSchema s = t.latestSchema();
+    Map<String, String> opts = new HashMap<>(s.options());
+    long horizon = -1;
+    for (Map.Entry<String, String> e : props.entrySet()) {
+      if (e.getKey().equals(TableOptions.DELETE_HISTORY_BEFORE)) {
+        long before = Long.parseLong(e.getValue());
+        horizon = Math.min(seq, before == Long.MAX_VALUE ? seq : timeline.seqBefore(before));
+      } else if (e.getValue().isEmpty()) {
+        opts.remove(e.getKey());
+      } else {
+        opts.put(e.getKey(), e.getValue());
+      }
+    }
+    boolean purge = horizon > t.historyHorizon();
+    if (purge) {
+      opts.put(TableOptions.HISTORY_HORIZON, Long.toString(horizon));
+    }
+    t.changeSchema(seq, s.withOptions(opts));
+    if (purge) {
+      synchronized (historyLock) { // never while a snapshot is being written
+        rowEventsApplied -= t.deleteHistory(seq, horizon);
+      }
+    }
+  }
+
+  /** Held while history is deleted and while a snapshot is written, which must see all or none of it. */
+  Object historyLock() {
+    return historyLock;
   }
 
   private void applyRow(long seq, RowEvent ev, Map<Integer, Long> createdInTx) {

@@ -81,6 +81,13 @@ public final class SnapshotStore {
           removed.add(p);
         }
       }
+      if (!removed.isEmpty()) {
+        // VACUUM relies on older snapshots staying gone before it strips deleted history from the log.
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir,
+            java.nio.file.StandardOpenOption.READ)) {
+          d.force(true);
+        }
+      }
     }
     return removed;
   }

@@ -29,8 +29,32 @@ final class SnapshotWriter {
   private SnapshotWriter() {}
 
   static SnapshotInfo write(Materializer m, Path dir) throws IOException {
+    // History deletions wait while the snapshot is written, and one that already happened is
+    // in it: version chains change in place when history is deleted, unlike when rows are written.
+    synchronized (m.historyLock()) {
+      return write(m, dir, seqAfterHistoryDeletions(m));
+    }
+  }
+
+  /** The applied SEQ, once every history deletion that already touched the chains is applied. */
+  private static long seqAfterHistoryDeletions(Materializer m) throws IOException {
+    long deleted = -1;
+    for (TableData t : m.catalog().tables()) {
+      deleted = Math.max(deleted, t.lastPurgeSeq());
+    }
+    try {
+      while (m.appliedSeq() < deleted) {
+        m.awaitApplied(deleted, 1000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a history deletion to apply");
+    }
+    return m.appliedSeq();
+  }
+
+  private static SnapshotInfo write(Materializer m, Path dir, long s) throws IOException {
     Files.createDirectories(dir);
-    long s = m.appliedSeq();
     Path finalFile = dir.resolve(String.format("%020d.snap", s));
     Path tmp = dir.resolve(String.format("%020d.snap.tmp", s));
     long[] versions = {0};

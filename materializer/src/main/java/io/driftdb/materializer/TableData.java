@@ -19,6 +19,10 @@ public final class TableData {
   private volatile long droppedSeq = Long.MAX_VALUE;
   private volatile long lastModifiedSeq;
   private volatile List<SchemaVersion> schemas;
+  /** {@link TableOptions#HISTORY_HORIZON} of the latest schema, parsed once (-1 = none). */
+  private volatile long historyHorizon = -1;
+  /** SEQ of the last DELETE HISTORY applied to this table since startup (-1 = none). */
+  private volatile long lastPurgeSeq = -1;
   private final ConcurrentSkipListMap<RowKey, VersionChain> rows = new ConcurrentSkipListMap<>();
   private final Map<String, SecondaryIndex> indexes = new ConcurrentHashMap<>();
 
@@ -30,6 +34,7 @@ public final class TableData {
     this.createdSeq = createdSeq;
     this.schemas = List.of(new SchemaVersion(createdSeq, schema));
     this.lastModifiedSeq = createdSeq;
+    this.historyHorizon = TableOptions.horizon(schema);
   }
 
   /** SEQ of the last row write or schema change; SERIALIZABLE validation of whole-table reads uses it. */
@@ -96,10 +101,28 @@ public final class TableData {
     return chain == null ? null : chain.rowAt(seq);
   }
 
-  /** SEQ of the last write to {@code key}, or -1 (optimistic validation uses it). */
+  /**
+   * SEQ of the last write to {@code key}, or -1 (optimistic validation uses it). A key whose
+   * versions were all deleted as history answers the history horizon: its last write was at
+   * or before it, and a transaction that read before it must not win against that write.
+   */
   public long lastWriteSeq(RowKey key) {
     VersionChain chain = rows.get(key);
-    return chain == null ? -1 : chain.lastSeq();
+    return chain == null ? historyHorizon : chain.lastSeq();
+  }
+
+  /**
+   * The SEQ from which on this table's history is complete: every state at or after it reads
+   * exactly as it did before history was deleted; earlier states are gone. -1 when no history
+   * was ever deleted.
+   */
+  public long historyHorizon() {
+    return historyHorizon;
+  }
+
+  /** SEQ of the last history deletion applied since startup, -1 if none. */
+  public long lastPurgeSeq() {
+    return lastPurgeSeq;
   }
 
   // ---- writer side (materializer thread only) ----
@@ -109,6 +132,7 @@ public final class TableData {
     next.add(new SchemaVersion(seq, schema));
     schemas = List.copyOf(next);
     lastModifiedSeq = Math.max(lastModifiedSeq, seq);
+    historyHorizon = Math.max(historyHorizon, TableOptions.horizon(schema));
   }
 
   void drop(long seq) {
@@ -150,6 +174,41 @@ public final class TableData {
       }
     }
     indexes.put(info.name().toLowerCase(), idx);
+  }
+
+  /**
+   * Deletes history: every version that stopped being current at or before {@code horizon}
+   * (tombstones of rows deleted by then included); the version current at the horizon and all
+   * later ones stay, so every state from the horizon on reads as before. Chains are replaced,
+   * never shrunk in place, so concurrent readers of the old chain see a consistent chain.
+   * Indexes are rebuilt without the deleted values. Returns how many versions were deleted.
+   */
+  long deleteHistory(long purgeSeq, long horizon) {
+    lastPurgeSeq = purgeSeq;
+    long removed = 0;
+    for (Map.Entry<RowKey, VersionChain> e : rows.entrySet()) {
+      VersionChain c = e.getValue();
+      int i = c.versionIndexAt(horizon);
+      if (i < 0) {
+        continue;
+      }
+      int keepFrom = c.opAt(i) == VersionChain.DELETE ? i + 1 : i;
+      if (keepFrom == 0) {
+        continue;
+      }
+      if (keepFrom >= c.size()) {
+        rows.remove(e.getKey(), c);
+      } else {
+        rows.replace(e.getKey(), c, c.suffix(keepFrom));
+      }
+      removed += keepFrom;
+    }
+    if (removed > 0) {
+      for (SecondaryIndex idx : List.copyOf(indexes.values())) {
+        addIndex(idx.info());
+      }
+    }
+    return removed;
   }
 
   void dropIndex(String name) {

@@ -104,6 +104,23 @@ public final class VersionChain {
     return slots.ops[index];
   }
 
+  /**
+   * A new chain holding this chain's versions from index {@code from} on (deleting history
+   * builds it and swaps it in, so readers of this chain never see it shrink). Writer only.
+   */
+  VersionChain suffix(int from) {
+    int n = size;
+    Slots s = slots;
+    VersionChain c = new VersionChain();
+    Slots t = new Slots(Math.max(1, n - from));
+    System.arraycopy(s.seqs, from, t.seqs, 0, n - from);
+    System.arraycopy(s.rows, from, t.rows, 0, n - from);
+    System.arraycopy(s.ops, from, t.ops, 0, n - from);
+    c.slots = t;
+    c.size = n - from;
+    return c;
+  }
+
   /** A consistent copy of the first {@code n} versions' SEQs and ops for history scans. */
   public Snapshot snapshot() {
     int n = size;

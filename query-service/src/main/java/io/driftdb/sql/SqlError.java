@@ -27,6 +27,8 @@ public class SqlError extends RuntimeException {
   public static final String DATATYPE_MISMATCH = "42804";
   public static final String INVALID_TEXT_REPRESENTATION = "22P02";
   public static final String INVALID_PARAMETER_VALUE = "22023";
+  /** PostgreSQL's snapshot_too_old: the snapshot predates a history deletion it would need. */
+  public static final String SNAPSHOT_TOO_OLD = "72000";
   public static final String DIVISION_BY_ZERO = "22012";
   public static final String NUMERIC_OUT_OF_RANGE = "22003";
   public static final String STRING_TOO_LONG = "22001";

@@ -138,6 +138,26 @@ public final class RecordBatchWriter implements AutoCloseable {
         records.size());
   }
 
+  /**
+   * Exact bytes {@code r} takes in an uncompressed records section of a batch whose first
+   * record has {@code baseOffset} and {@code baseTimestamp} (length prefix included). A merge
+   * packs batches with it.
+   */
+  public static long recordSize(LogRecord r, long baseOffset, long baseTimestamp) {
+    long body = 1;
+    body += Varints.sizeOfVarlong(r.timestampMs() - baseTimestamp);
+    body += Varints.sizeOfVarint((int) (r.seq() - baseOffset));
+    body += lengthPrefixed(r.key());
+    body += lengthPrefixed(r.value());
+    List<RecordHeader> headers = r.headers() == null ? List.of() : r.headers();
+    body += Varints.sizeOfVarint(headers.size());
+    for (RecordHeader h : headers) {
+      body += lengthPrefixed(h.key().getBytes(StandardCharsets.UTF_8));
+      body += lengthPrefixed(h.value());
+    }
+    return Varints.sizeOfVarint((int) Math.min(body, Integer.MAX_VALUE)) + body;
+  }
+
   private static void writeRecords(
       List<LogRecord> records, long baseOffset, long baseTimestamp, GrowableByteArray out) {
     for (LogRecord r : records) {

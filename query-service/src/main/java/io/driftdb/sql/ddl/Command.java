@@ -26,7 +26,11 @@ public sealed interface Command {
 
   record RenameTable(String table, String to) implements Command {}
 
+  /** ALTER TABLE t SET (k = v, ...) / RESET (k, ...): a null value resets the option. */
   record SetTableOptions(String table, Map<String, String> options) implements Command {}
+
+  /** {@code DELETE HISTORY FROM t [BEFORE SYSTEM_TIME expr]}; {@code before} is the expression text or null (all). */
+  record DeleteHistory(String table, String before) implements Command {}
 
   record CreateIndex(String name, String table, List<String> columns, boolean unique, boolean ifNotExists) implements Command {}
 

@@ -194,6 +194,7 @@ public final class DdlParser {
         yield new Command.NoOp("DEALLOCATE");
       }
       case "insert" -> documentInsert();
+      case "delete" -> deleteHistory();
       default -> null;
     };
     if (c != null && !(c instanceof Command.DocumentInsert)) {
@@ -691,12 +692,54 @@ public final class DdlParser {
         String k = identifier();
         expectSymbol("=");
         Token v = next();
+        if (v.kind() != Token.Kind.STRING && v.kind() != Token.Kind.NUMBER && v.kind() != Token.Kind.WORD) {
+          i--;
+          throw syntax();
+        }
         opts.put(k, v.text());
       } while (acceptSymbol(","));
       expectSymbol(")");
       return new Command.SetTableOptions(table, opts);
     }
+    if (accept("reset")) {
+      expectSymbol("(");
+      Map<String, String> opts = new LinkedHashMap<>();
+      do {
+        opts.put(identifier(), null);
+      } while (acceptSymbol(","));
+      expectSymbol(")");
+      return new Command.SetTableOptions(table, opts);
+    }
     throw syntax();
+  }
+
+  /**
+   * {@code DELETE HISTORY FROM t [BEFORE SYSTEM_TIME expr]} (MariaDB's statement); the
+   * expression is evaluated by the engine. Any other DELETE is left to Calcite.
+   */
+  private Command deleteHistory() {
+    if (!peek(1).is("history") || !peek(2).is("from")) {
+      return null;
+    }
+    next();
+    next();
+    next();
+    String table = qualifiedName();
+    if (!accept("before")) {
+      return new Command.DeleteHistory(table, null);
+    }
+    expect("system_time");
+    int from = i;
+    while (peek().kind() != Token.Kind.EOF) {
+      next();
+    }
+    int to = tokens.get(i - 1).isSymbol(";") ? i - 1 : i;
+    if (to == from) {
+      throw syntax();
+    }
+    String expr = sql.substring(tokens.get(from).start(), tokens.get(to - 1).end()).trim();
+    i = to; // end() takes the ';'
+    return new Command.DeleteHistory(table, expr);
   }
 
   /** {@code INSERT INTO t {json...}} — anything else is left to Calcite. */

@@ -5,6 +5,7 @@ import io.driftdb.materializer.ColumnType;
 import io.driftdb.materializer.IndexInfo;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.TableData;
+import io.driftdb.materializer.TableOptions;
 import io.driftdb.materializer.TableSchema;
 import io.driftdb.schemas.ColumnDef;
 import io.driftdb.schemas.DdlEvent;
@@ -16,6 +17,7 @@ import io.driftdb.sql.PgType;
 import io.driftdb.sql.QueryResult;
 import io.driftdb.sql.SqlError;
 import io.driftdb.sql.ddl.Command;
+import io.driftdb.sql.exec.IntervalText;
 import io.driftdb.sql.exec.Values;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +32,7 @@ import java.util.Set;
  * refused (transactional DDL is not built yet).
  */
 final class CommandExecutor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CommandExecutor.class);
   private final DriftEngine engine;
   private final DriftSession session;
 
@@ -77,10 +80,10 @@ final class CommandExecutor {
         return session.write((seq, out) -> newDml().documentInsert(d.table().toLowerCase(), d.json(), seq, out));
       }
       if (c instanceof Command.Checkpoint x) {
-        return checkpoint(x.table(), false);
+        return checkpoint(x.table());
       }
       if (c instanceof Command.Vacuum x) {
-        return checkpoint(x.table(), true);
+        return vacuum(x.table());
       }
       return ddl(c);
 
@@ -90,31 +93,74 @@ final class CommandExecutor {
     return new DmlExecutor(engine, session);
   }
 
-  private static SqlError notYet(String what) {
-    return new SqlError(SqlError.FEATURE_NOT_SUPPORTED, what + " is not implemented yet (see STATUS.md)");
-  }
-
   /**
    * CHECKPOINT [TABLE t] writes a snapshot of the database (all tables, so that a restart can
-   * skip the log before it). VACUUM [t] does the same and removes the older snapshots; merging
-   * and recompressing old log segments is not built yet (STATUS.md).
+   * skip the log before it).
    */
-  private QueryResult checkpoint(String table, boolean vacuum) {
+  private QueryResult checkpoint(String table) {
     if (session.tx() != null) {
-      throw new SqlError(SqlError.ACTIVE_TRANSACTION, (vacuum ? "VACUUM" : "CHECKPOINT") + " cannot run inside a transaction block");
+      throw new SqlError(SqlError.ACTIVE_TRANSACTION, "CHECKPOINT cannot run inside a transaction block");
     }
     if (table != null) {
       table(table, mat().appliedSeq());
     }
     try {
       engine.checkpoint();
-      if (vacuum) {
-        engine.pruneSnapshots(1);
-      }
     } catch (java.io.IOException e) {
       throw new SqlError(SqlError.IO_ERROR, "could not write the snapshot: " + e.getMessage(), e);
     }
-    return QueryResult.command(vacuum ? "VACUUM" : "CHECKPOINT");
+    return QueryResult.command("CHECKPOINT");
+  }
+
+  /**
+   * VACUUM [t]: applies the history retention of t (of every table without a name) by logging
+   * a history deletion where the retention lets one go, then compacts storage without losing
+   * anything else (see {@link DriftEngine#vacuum}).
+   */
+  private QueryResult vacuum(String table) {
+    if (session.tx() != null) {
+      throw new SqlError(SqlError.ACTIVE_TRANSACTION, "VACUUM cannot run inside a transaction block");
+    }
+    if (table != null) {
+      table(table, mat().appliedSeq());
+    }
+    long now = System.currentTimeMillis();
+    try {
+      applyRetention(table, now);
+    } catch (SqlError e) {
+      if (!SqlError.SERIALIZATION_FAILURE.equals(e.sqlState())) {
+        throw e;
+      }
+      // A concurrent schema change or history deletion of the same table kept winning: the
+      // retention is applied by the next VACUUM; compacting storage does not depend on it.
+      LOG.warn("VACUUM: history retention not applied this time: {}", e.getMessage());
+    }
+    try {
+      engine.vacuum();
+    } catch (java.io.IOException e) {
+      throw new SqlError(SqlError.IO_ERROR, "VACUUM could not compact storage: " + e.getMessage(), e);
+    }
+    return QueryResult.command("VACUUM");
+  }
+
+  /** Logs a history deletion for each table whose history_retention lets history go by {@code now}. */
+  private void applyRetention(String table, long now) {
+    session.write((seq, out) -> {
+      java.util.Collection<TableData> tables = table != null ? List.of(table(table, seq))
+          : mat().catalog().tablesAt(seq).values();
+      for (TableData t : tables) {
+        String retention = t.latestSchema().options().get(TableOptions.HISTORY_RETENTION);
+        if (retention == null || retention.isEmpty()) {
+          continue;
+        }
+        long cutoff = Math.max(0, now - IntervalText.parse(retention).toMillis());
+        if (mat().timeline().seqBefore(cutoff) > t.historyHorizon()) {
+          out.addDdl(Schemas.ddl(DdlKind.SET_OPTIONS).setTableId(t.tableId()).setTableName(t.latestSchema().name())
+              .setProperties(Map.of(TableOptions.DELETE_HISTORY_BEFORE, Long.toString(cutoff))).build());
+        }
+      }
+      return QueryResult.command("VACUUM");
+    });
   }
 
   // ---- transactions ----
@@ -329,7 +375,10 @@ final class CommandExecutor {
         return QueryResult.command("ALTER TABLE");
       }
       if (c instanceof Command.SetTableOptions so) {
-        throw notYet("ALTER TABLE ... SET (history_retention)");
+        return setTableOptions(so, seq, out);
+      }
+      if (c instanceof Command.DeleteHistory dh) {
+        return deleteHistory(dh, seq, out);
       }
       if (c instanceof Command.CreateIndex ci) {
         return createIndex(ci, seq, out);
@@ -382,6 +431,55 @@ final class CommandExecutor {
       }
       throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, "unsupported statement");
 
+  }
+
+  /**
+   * ALTER TABLE t SET (history_retention = '90 days') / RESET (history_retention); the value
+   * 'forever' resets too. The only table option there is; anything else is refused (22023).
+   */
+  private QueryResult setTableOptions(Command.SetTableOptions so, long seq, WriteSet out) {
+    TableData t = table(so.table(), seq);
+    Map<String, String> props = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> e : so.options().entrySet()) {
+      String key = e.getKey().toLowerCase(Locale.ROOT);
+      if (!key.equals(TableOptions.HISTORY_RETENTION)) {
+        throw new SqlError(SqlError.INVALID_PARAMETER_VALUE, "unrecognized parameter \"" + key
+            + "\" (the only table option is " + TableOptions.HISTORY_RETENTION + ")");
+      }
+      String v = e.getValue() == null ? "" : e.getValue().trim().toLowerCase(Locale.ROOT);
+      if (v.equals("forever") || v.equals("infinity")) {
+        v = "";
+      }
+      if (!v.isEmpty() && IntervalText.parse(v).isNegative()) {
+        throw new SqlError(SqlError.INVALID_PARAMETER_VALUE, "history_retention must not be negative, got '"
+            + e.getValue() + "'");
+      }
+      props.put(key, v);
+    }
+    out.addDdl(Schemas.ddl(DdlKind.SET_OPTIONS).setTableId(t.tableId()).setTableName(t.latestSchema().name())
+        .setProperties(props).build());
+    return QueryResult.command("ALTER TABLE");
+  }
+
+  /**
+   * DELETE HISTORY FROM t [BEFORE SYSTEM_TIME ts]: logs the deletion; when it applies, the
+   * versions of t that stopped being current before ts (all non-current ones without BEFORE)
+   * are gone from memory, and VACUUM removes them from snapshots and the log. Current rows stay.
+   */
+  private QueryResult deleteHistory(Command.DeleteHistory dh, long seq, WriteSet out) {
+    TableData t = table(dh.table(), seq);
+    long before = Long.MAX_VALUE;
+    if (dh.before() != null) {
+      Object v = newDml().evalDefault(dh.before(), seq);
+      if (v == null) {
+        throw new SqlError(SqlError.INVALID_PARAMETER_VALUE, "DELETE HISTORY ... BEFORE SYSTEM_TIME needs a timestamp, "
+            + "got NULL");
+      }
+      before = (Long) Values.toColumn(v, new ColumnInfo(0, "system_time", ColumnType.parse("TIMESTAMP"), false, null));
+    }
+    out.addDdl(Schemas.ddl(DdlKind.SET_OPTIONS).setTableId(t.tableId()).setTableName(t.latestSchema().name())
+        .setProperties(Map.of(TableOptions.DELETE_HISTORY_BEFORE, Long.toString(before))).build());
+    return QueryResult.command("DELETE HISTORY");
   }
 
   private ColumnDef columnDef(int id, Command.ColumnSpec spec, boolean forceNotNull) {

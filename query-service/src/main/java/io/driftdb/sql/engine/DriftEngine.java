@@ -1,13 +1,16 @@
 package io.driftdb.sql.engine;
 
+import io.driftdb.log.CompactionReport;
 import io.driftdb.log.DirectoryLock;
 import io.driftdb.log.EventLog;
 import io.driftdb.log.LocalLog;
 import io.driftdb.log.LogConfig;
 import io.driftdb.log.LogListener;
+import io.driftdb.log.RecordRewriter;
 import io.driftdb.log.cluster.KafkaLogAddress;
 import io.driftdb.log.cluster.KafkaTopicLog;
 import io.driftdb.log.cluster.SharedLog;
+import io.driftdb.materializer.DeletedHistoryRewriter;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.SnapshotStore;
 import io.driftdb.sql.EngineListener;
@@ -50,6 +53,9 @@ public final class DriftEngine implements SqlEngine {
   /** How the engine came up: the SEQ of the snapshot it loaded (-1: none) and the transactions replayed after it. */
   public record Startup(long snapshotSeq, long replayed) {}
   private final Object snapshotLock = new Object();
+  private final Object vacuumLock = new Object();
+  /** The SEQ of the snapshot below which VACUUM last dropped deleted history from the log (-1: not since start). */
+  private long strippedThrough = -1;
   private final java.util.concurrent.ScheduledExecutorService snapshotter;
   private volatile long lastSnapshotSeq = -1;
   /** Automatic snapshot policy: after this many transactions since the last snapshot. */
@@ -151,6 +157,35 @@ public final class DriftEngine implements SqlEngine {
   public List<java.nio.file.Path> pruneSnapshots(int keep) throws IOException {
     synchronized (snapshotLock) {
       return snapshots.prune(keep);
+    }
+  }
+
+  /**
+   * VACUUM's storage work, safe to interrupt at any moment: a snapshot at the applied SEQ
+   * replaces every older one (fsynced), the active log segment is sealed, and the sealed
+   * segments are merged and recompressed; row events of history deleted before the snapshot
+   * are dropped from their records on the way. The order matters: a restart must never load a
+   * snapshot older than a history deletion whose events are already gone from the log (see
+   * {@link DeletedHistoryRewriter}).
+   */
+  public CompactionReport vacuum() throws IOException {
+    synchronized (vacuumLock) {
+      io.driftdb.materializer.SnapshotInfo snapshot = checkpoint();
+      pruneSnapshots(1);
+      if (!(log instanceof LocalLog local)) {
+        return CompactionReport.NOTHING;
+      }
+      local.rollActiveSegment();
+      long deletion = DeletedHistoryRewriter.lastHistoryDeletion(materializer);
+      boolean anyHorizon = materializer.catalog().tables().stream().anyMatch(t -> t.historyHorizon() >= 0);
+      boolean strip = anyHorizon && (strippedThrough < 0 || deletion > strippedThrough);
+      CompactionReport r = local.compact(strip ? new DeletedHistoryRewriter(materializer, snapshot.seq())
+          : RecordRewriter.NONE);
+      if (strip) {
+        strippedThrough = snapshot.seq();
+      }
+      LOG.info("VACUUM: snapshot at SEQ {}; {}", snapshot.seq(), r.describe());
+      return r;
     }
   }
 

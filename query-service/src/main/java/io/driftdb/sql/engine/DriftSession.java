@@ -216,7 +216,25 @@ final class DriftSession implements SqlSession {
           engine.listener().aborted();
           throw e;
         }
+        backOff(attempt);
       }
+    }
+  }
+
+  /**
+   * Before retrying a statement that lost a conflict: at once the first times, then a few
+   * milliseconds more each time, so that a conflicting commit still in flight (its fsync, or a
+   * history deletion waiting for a snapshot to be written) can land instead of being hit again.
+   */
+  private static void backOff(int attempt) {
+    if (attempt < 2) {
+      return;
+    }
+    try {
+      Thread.sleep(Math.min(20, attempt));
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new SqlError(SqlError.QUERY_CANCELED, "interrupted while retrying a conflicting statement");
     }
   }
 
@@ -237,7 +255,7 @@ final class DriftSession implements SqlSession {
     String kind = "OTHER";
     boolean ok = false;
     try {
-      QueryResult r = run(sql, params == null ? List.of() : params);
+      QueryResult r = runRetryingTooOld(sql, params == null ? List.of() : params);
       kind = verb(r.commandTag());
       ok = true;
       return r;
@@ -270,6 +288,23 @@ final class DriftSession implements SqlSession {
       return sp2 < 0 ? tag : tag.substring(0, sp2);
     }
     return first;
+  }
+
+  /**
+   * Outside a transaction block, a statement whose snapshot lost a race with DELETE HISTORY
+   * (72000: it read at a SEQ before the new horizon) runs again on a fresh snapshot; nothing
+   * was written, since the check comes before any commit. In a block the error stands.
+   */
+  private QueryResult runRetryingTooOld(String sql, List<Object> params) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return run(sql, params);
+      } catch (SqlError e) {
+        if (tx != null || !SqlError.SNAPSHOT_TOO_OLD.equals(e.sqlState()) || attempt >= AUTOCOMMIT_RETRIES) {
+          throw e;
+        }
+      }
+    }
   }
 
   private QueryResult run(String sql, List<Object> params) {

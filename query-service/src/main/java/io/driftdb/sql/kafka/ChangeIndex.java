@@ -20,7 +20,9 @@ import java.util.List;
  * The change-event offsets of one table incarnation: event {@code i} is the {@code i}-th row
  * event (INSERT, UPDATE or DELETE) written to the table, in log order (SEQ, then the order of
  * the events inside the transaction). Offsets are therefore dense, strictly increasing, and the
- * same after every restart, because the log never changes; a table dropped and created again is
+ * same after every restart, because the log never changes (except where VACUUM removed the
+ * events of deleted history: those offsets are gaps while the server runs, and a restart
+ * numbers the remaining events afresh); a table dropped and created again is
  * a new incarnation whose offsets start at 0 again.
  *
  * <p>Built lazily from the log on first use (one pass from the table's creation), then kept up

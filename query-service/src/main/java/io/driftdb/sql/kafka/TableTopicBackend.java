@@ -311,6 +311,9 @@ public final class TableTopicBackend implements TopicBackend {
     int bytes = 0;
     for (long o = offset; o < end; o++) {
       ChangeEvent e = event(t, o, idx.event((int) o));
+      if (e == null) {
+        continue; // deleted history: a gap, as in a compacted Kafka topic
+      }
       if (!out.isEmpty() && bytes + e.sizeEstimate() > maxBytes) {
         break;
       }
@@ -320,10 +323,14 @@ public final class TableTopicBackend implements TopicBackend {
     return new Fetched(out, 0, end);
   }
 
+  /** The change event at {@code offset}, or null when DELETE HISTORY removed its version. */
   private ChangeEvent event(TableData t, long offset, ChangeIndex.Event ev) {
     VersionChain chain = t.rows().get(ev.key());
     int vi = chain == null ? -1 : chain.versionIndexAt(ev.seq());
     if (vi < 0 || chain.seqAt(vi) != ev.seq()) {
+      if (ev.seq() <= t.historyHorizon()) {
+        return null;
+      }
       throw new TopicBackendException(Kind.INTERNAL, "change event " + offset + " of table " + t.tableId()
           + " (SEQ " + ev.seq() + ") has no row version");
     }

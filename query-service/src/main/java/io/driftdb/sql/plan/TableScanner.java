@@ -81,7 +81,9 @@ final class TableScanner {
     if (!table.isHistory()) {
       TableData t = catalog.resolve(table.name(), snap).orElseThrow(() -> new SqlError(SqlError.UNDEFINED_TABLE,
           "relation \"" + table.name() + "\" does not exist"));
+      requireSnapshotState(t, snap);
       emitAt(t, snap, snap, rc.overlayFor(t.tableId()), out);
+      requireSnapshotState(t, snap); // history deleted while the scan ran
       return Linq4j.asEnumerable(out);
     }
     Long asOf = asOfSeq();
@@ -91,15 +93,22 @@ final class TableScanner {
             "SEQ " + asOf + " is beyond the head of the log (head SEQ is " + snap + ")");
       }
       if (asOf >= 0) {
-        catalog.resolve(table.name(), asOf).ifPresent(t -> emitAt(t, asOf, snap, null, out));
+        catalog.resolve(table.name(), asOf).ifPresent(t -> {
+          requireHistory(t, asOf);
+          emitAt(t, asOf, snap, null, out);
+          requireHistory(t, asOf);
+        });
       }
       return Linq4j.asEnumerable(out);
     }
+    long needed = oldestStateNeeded();
     java.util.Set<Long> seen = new java.util.HashSet<>();
     for (Catalog.Binding b : catalog.history(table.name())) {
       TableData t = catalog.table(b.tableId());
       if (t != null && b.fromSeq() <= snap && seen.add(t.tableId())) {
+        requireHistory(t, needed);
         emitAll(t, snap, out);
+        requireHistory(t, needed);
       }
     }
     if (order != null) {
@@ -108,6 +117,71 @@ final class TableScanner {
       out.subList((int) Math.min(out.size(), order.limit(root)), out.size()).clear();
     }
     return Linq4j.asEnumerable(out);
+  }
+
+  // ---- deleted history (DELETE HISTORY, history_retention) ----
+
+  /**
+   * Refuses a read that needs the state at {@code seq} of a table whose history before a
+   * later SEQ was deleted: it would silently miss versions. Long.MIN_VALUE needs nothing.
+   */
+  private void requireHistory(TableData t, long seq) {
+    long horizon = t.historyHorizon();
+    if (seq != Long.MIN_VALUE && seq < horizon) {
+      throw new SqlError(SqlError.INVALID_PARAMETER_VALUE, "the history of table \"" + table.name()
+          + "\" before SEQ " + horizon + " (" + timeOf(horizon) + ") was deleted by DELETE HISTORY or its"
+          + " history_retention; FOR SYSTEM_TIME reads states from SEQ " + horizon + " on, this query needs SEQ "
+          + Math.max(seq, -1));
+    }
+  }
+
+  /** A transaction whose snapshot is older than a history deletion cannot read that table any more. */
+  private void requireSnapshotState(TableData t, long snap) {
+    long horizon = t.historyHorizon();
+    if (snap < horizon) {
+      throw new SqlError(SqlError.SNAPSHOT_TOO_OLD, "snapshot too old: the history of table \"" + table.name() + "\" before SEQ "
+          + horizon + " was deleted after this transaction's snapshot (SEQ " + snap + ") was taken");
+    }
+  }
+
+  private String timeOf(long seq) {
+    try {
+      return java.time.Instant.ofEpochMilli(timeline.timestampOf(seq)).toString().replace('T', ' ')
+          .replace("Z", " UTC");
+    } catch (IllegalArgumentException e) {
+      return "time unknown";
+    }
+  }
+
+  /**
+   * The oldest state a range query's answer depends on: the largest SEQ below which its lower
+   * bounds exclude every version ({@code _seq_to > a}, {@code _seq_from >= a} and their
+   * {@code _system_*} twins, as FOR SYSTEM_TIME BETWEEN / FROM / CONTAINED IN produce them).
+   * Long.MIN_VALUE when there is none (FOR SYSTEM_TIME ALL reads whatever history is kept).
+   */
+  private long oldestStateNeeded() {
+    long needed = Long.MIN_VALUE;
+    needed = Math.max(needed, seqBound(SqlKind.GREATER_THAN, sys(1), 0));
+    needed = Math.max(needed, seqBound(SqlKind.GREATER_THAN_OR_EQUAL, sys(1), -1));
+    needed = Math.max(needed, seqBound(SqlKind.GREATER_THAN_OR_EQUAL, sys(0), -1));
+    needed = Math.max(needed, seqBound(SqlKind.GREATER_THAN, sys(0), 0));
+    if (bound(SqlKind.GREATER_THAN, sys(3)) instanceof Number n) {
+      needed = Math.max(needed, timeline.seqAtOrBefore(n.longValue()));
+    }
+    if (bound(SqlKind.GREATER_THAN_OR_EQUAL, sys(3)) instanceof Number n) {
+      needed = Math.max(needed, timeline.seqBefore(n.longValue()));
+    }
+    if (bound(SqlKind.GREATER_THAN_OR_EQUAL, sys(2)) instanceof Number n) {
+      needed = Math.max(needed, timeline.seqBefore(n.longValue()));
+    }
+    if (bound(SqlKind.GREATER_THAN, sys(2)) instanceof Number n) {
+      needed = Math.max(needed, timeline.seqAtOrBefore(n.longValue()));
+    }
+    return needed;
+  }
+
+  private long seqBound(SqlKind kind, int field, long shift) {
+    return bound(kind, field) instanceof Number n ? n.longValue() + shift : Long.MIN_VALUE;
   }
 
   /** Rows visible at {@code seq}; periods end at versions no later than {@code snap}. */

@@ -1,5 +1,6 @@
 package io.driftdb.sql.plan;
 
+import io.driftdb.materializer.TableOptions;
 import io.driftdb.sql.SqlError;
 import io.driftdb.sql.parser.TemporalMarkers;
 import java.util.ArrayList;
@@ -12,7 +13,10 @@ import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.tools.RelBuilder;
 
@@ -60,6 +64,7 @@ public final class TemporalSnapshotRule extends RelOptRule {
         if (lo.seq() != hi.seq()) {
           throw new SqlError(SqlError.SYNTAX_ERROR, "a system-time period cannot mix @SEQ and timestamp bounds");
         }
+        requireCheckable(table, lo.value());
         String p = lo.seq() ? "_seq" : "_system";
         RexNode from = b.field(p + "_from");
         RexNode to = b.field(p + "_to");
@@ -80,6 +85,7 @@ public final class TemporalSnapshotRule extends RelOptRule {
       }
       default -> {
         Point pt = point(b, period);
+        requireCheckable(table, pt.value());
         String p = pt.seq() ? "_seq" : "_system";
         conds.add(b.lessThanOrEqual(b.field(p + "_from"), pt.value()));
         conds.add(b.greaterThan(b.field(p + "_to"), pt.value()));
@@ -89,6 +95,30 @@ public final class TemporalSnapshotRule extends RelOptRule {
       b.filter(conds);
     }
     call.transformTo(b.build());
+  }
+
+  /**
+   * Once history of the table was deleted, the scan must see the period's lower end to refuse
+   * a point before the horizon; it sees only literals and parameters (what it evaluates
+   * itself). Any other expression (per row, now() arithmetic) is refused rather than answered
+   * from an incomplete history.
+   */
+  private static void requireCheckable(DriftTable table, RexNode point) {
+    long horizon = TableOptions.horizon(table.shape());
+    if (horizon < 0 || constant(point)) {
+      return;
+    }
+    throw new SqlError(SqlError.FEATURE_NOT_SUPPORTED, "the history of table \"" + table.name() + "\" before SEQ "
+        + horizon + " was deleted, so FOR SYSTEM_TIME on it needs a literal or parameter as its point (or lower"
+        + " bound), which can be checked against that horizon; compute the point first and pass it as a parameter");
+  }
+
+  private static boolean constant(RexNode n) {
+    if (n instanceof RexLiteral || n instanceof RexDynamicParam) {
+      return true;
+    }
+    return n instanceof RexCall c && c.getKind() == SqlKind.CAST
+        && (c.getOperands().get(0) instanceof RexLiteral || c.getOperands().get(0) instanceof RexDynamicParam);
   }
 
   private static Point point(RelBuilder b, RexNode n) {

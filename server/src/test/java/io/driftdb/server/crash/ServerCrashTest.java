@@ -46,11 +46,17 @@ import org.junit.jupiter.api.io.TempDir;
  * killed 50–1550 ms after launch (during or just after recovery) before the real restart.
  *
  * <p>Variants: (a) VACUUM: one client loops {@code VACUUM} / {@code VACUUM orders} while another
- * loops {@code CHECKPOINT} (so snapshot writing and pruning also race each other); (b)
+ * loops {@code CHECKPOINT} (so snapshot writing and pruning also race each other); each VACUUM
+ * seals the active log segment and merges and recompresses the sealed ones, so kills land in
+ * segment swaps too; a {@link HistoryClient} bumps counters in a table with
+ * {@code history_retention = '0 seconds'} and runs DELETE HISTORY, so VACUUMs also delete
+ * history and strip it from the log (its counters are checked after every restart); (b)
  * CHECKPOINT: one client loops {@code CHECKPOINT} / {@code CHECKPOINT TABLE lines}. In half of
  * their rounds the kill waits until a snapshot's temporary file exists, i.e. lands while one is
  * being written (leftover {@code .snap.tmp} files after a kill are counted, and removed after
- * the restart's check so the next round sees only its own). Every statement of the maintenance
+ * the restart's check so the next round sees only its own); in (a) half of those wait for a
+ * segment merge's {@code .cleaned} or {@code .swap} file instead (the restart's log says how
+ * many interrupted merges it completed or undid). Every statement of the maintenance
  * clients must succeed until the kill. In (b) a third of the rounds also damage the newest
  * snapshot after the kill (truncate, flip a byte, or zero the footer: what a lying disk could
  * leave; a SIGKILL alone cannot, since the engine fsyncs before the rename) and the restart must
@@ -60,8 +66,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Prints the seed; {@code -Ddriftdb.crash.seed=N} replays the same transactions and kill
  * choices (the kill moments themselves depend on timing). {@code -Ddriftdb.crash.rounds=N}
- * (default 20) and {@code -Ddriftdb.crash.snapshotRounds=N} (default 5 per variant) change the
- * number of rounds.
+ * (default 20), {@code -Ddriftdb.crash.vacuumRounds=N} (default 20) and
+ * {@code -Ddriftdb.crash.snapshotRounds=N} (default 5, CHECKPOINT variant) change the number of
+ * rounds.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ServerCrashTest {
@@ -81,7 +88,7 @@ class ServerCrashTest {
 
   @Test
   void sigkillWhileVacuumAndCheckpointRunLosesNothing() throws Exception {
-    run(Mode.VACUUM, Integer.getInteger("driftdb.crash.snapshotRounds", 5));
+    run(Mode.VACUUM, Integer.getInteger("driftdb.crash.vacuumRounds", 20));
   }
 
   @Test
@@ -120,6 +127,9 @@ class ServerCrashTest {
     int unknownCommitted = 0;
     int unknownAbsent = 0;
     int midSnapshotKills = 0;
+    int midMergeKills = 0;
+    int mergeRecoveries = 0;
+    Path logDir = data.resolve("log");
     int startupKills = 0;
     int fromSnapshot = 0;
     int damagedRounds = 0;
@@ -133,7 +143,14 @@ class ServerCrashTest {
       for (int t = 0; t < WRITERS; t++) {
         st.execute("INSERT INTO tally VALUES (" + t + ", -1, 0)");
       }
+      if (mode == Mode.VACUUM) {
+        for (String sql : HistoryClient.SCHEMA) {
+          st.execute(sql);
+        }
+      }
     }
+    long[] histAcked = new long[HistoryClient.KEYS];
+    int histDeletions = 0;
 
     for (int round = 0; round < rounds; round++) {
       long roundStart = System.nanoTime();
@@ -163,6 +180,13 @@ class ServerCrashTest {
         maintenance.add(m);
         running.add(new Thread(m, "crash-maintenance-" + maintenance.size()));
       }
+      HistoryClient hist = null;
+      if (mode == Mode.VACUUM) {
+        Connection c = server.connect();
+        connections.add(c);
+        hist = new HistoryClient(histAcked, c, rnd.split(), killing, problems);
+        running.add(new Thread(hist, "crash-history"));
+      }
       long started = System.nanoTime();
       running.forEach(Thread::start);
 
@@ -172,15 +196,19 @@ class ServerCrashTest {
       // is being written after a random delay.
       boolean early = rnd.nextInt(10) == 0;
       boolean waitForSnapshot = !early && mode != Mode.PLAIN && rnd.nextBoolean();
-      long delayMs = early ? rnd.nextInt(150) : waitForSnapshot ? 100 + rnd.nextInt(700) : 100 + rnd.nextInt(1300);
+      // VACUUM variant: half of those rounds wait for a log segment merge instead.
+      boolean waitForMerge = waitForSnapshot && mode == Mode.VACUUM && rnd.nextBoolean();
+      waitForSnapshot &= !waitForMerge;
+      long delayMs = early ? rnd.nextInt(150)
+          : waitForSnapshot || waitForMerge ? 100 + rnd.nextInt(700) : 100 + rnd.nextInt(1300);
       if (!early) {
         warm.await(60, TimeUnit.SECONDS);
       }
       long warmMs = (System.nanoTime() - started) / 1_000_000;
       Thread.sleep(delayMs);
-      if (waitForSnapshot) {
+      if (waitForSnapshot || waitForMerge) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
-        while (!hasTempSnapshot(snapshots) && System.nanoTime() < deadline) {
+        while (!(waitForMerge ? hasMergeFile(logDir) : hasTempSnapshot(snapshots)) && System.nanoTime() < deadline) {
           Thread.sleep(1);
         }
       }
@@ -202,6 +230,10 @@ class ServerCrashTest {
       boolean midSnapshot = hasTempSnapshot(snapshots);
       if (midSnapshot) {
         midSnapshotKills++;
+      }
+      boolean midMerge = hasMergeFile(logDir);
+      if (midMerge) {
+        midMergeKills++;
       }
 
       String damaged = null;
@@ -227,6 +259,8 @@ class ServerCrashTest {
       current[0] = server;
       long restartMs = (System.nanoTime() - restart) / 1_000_000;
       String log = server.log();
+      mergeRecoveries += count(log, "a segment merge a crash interrupted")
+          + count(log, "left by a segment merge that a crash interrupted");
       Matcher loaded = LOADED.matcher(log);
       String loadedFile = loaded.find() ? loaded.group(1) : null;
       if (loadedFile != null) {
@@ -249,6 +283,10 @@ class ServerCrashTest {
       long check = System.nanoTime();
       try (Connection c = server.connect()) {
         r = StateCheck.verify(c, threads, rnd.split(), round % 2 == 1 || round == rounds - 1, problems);
+        if (hist != null) {
+          HistoryClient.check(c, histAcked, hist.inFlight, problems);
+          histDeletions += hist.deletions;
+        }
       }
       long checkMs = (System.nanoTime() - check) / 1_000_000;
       // Temporary files of snapshots a kill interrupted are garbage the engine removes on its
@@ -262,7 +300,8 @@ class ServerCrashTest {
               + " %d committed txs, %d row versions checked, restart from %s%s (round %.1f s: warm-up %d ms,"
               + " restart %d ms, check %d ms: %s)%n",
           name, round, early ? "early, after " : "after warm-up + ", delayMs,
-          waitForSnapshot ? " + wait for a snapshot" : "", midSnapshot ? " (mid-snapshot)" : "",
+          waitForSnapshot ? " + wait for a snapshot" : waitForMerge ? " + wait for a segment merge" : "",
+          (midSnapshot ? " (mid-snapshot)" : "") + (midMerge ? " (mid-merge)" : ""),
           acked, r.unknownCommitted(), r.unknownAbsent(), r.committedTotal(), r.versionsChecked(),
           loadedFile == null ? "the log" : loadedFile, damaged == null ? "" : ", damaged " + damaged,
           (System.nanoTime() - roundStart) / 1e9, warmMs, restartMs, checkMs, r.timings());
@@ -293,6 +332,12 @@ class ServerCrashTest {
             + " %d kills during recovery, %d VACUUM/CHECKPOINT completed%n",
         name, rounds, (System.nanoTime() - t0) / 1e9, acked, unknownCommitted, unknownAbsent, midSnapshotKills,
         fromSnapshot, damagedRounds, startupKills, maintenanceOk);
+    if (mode == Mode.VACUUM) {
+      System.out.printf(Locale.ROOT, "%s: %d kills left a segment merge unfinished, %d merges completed or undone on"
+          + " restart, %d DELETE HISTORY statements; history counters %s%n", name, midMergeKills, mergeRecoveries,
+          histDeletions, java.util.Arrays.toString(histAcked));
+      assertThat(histDeletions).as("DELETE HISTORY statements completed").isPositive();
+    }
     assertThat(acked).as("acknowledged transactions").isGreaterThan(rounds);
     if (mode != Mode.PLAIN) {
       assertThat(maintenanceOk).as("VACUUM/CHECKPOINT statements completed").isPositive();
@@ -364,6 +409,24 @@ class ServerCrashTest {
         }
       }
     }
+  }
+
+  /** A segment merge is under way: its {@code .cleaned} or {@code .swap} file exists. */
+  private static boolean hasMergeFile(Path logDir) throws IOException {
+    if (!Files.isDirectory(logDir)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(logDir, "*.{cleaned,swap}")) {
+      return s.iterator().hasNext();
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static boolean hasTempSnapshot(Path dir) throws IOException {
