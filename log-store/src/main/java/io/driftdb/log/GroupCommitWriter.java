@@ -65,7 +65,8 @@ final class GroupCommitWriter implements Runnable {
         writeCycle(items);
         inFlight = List.of();
       }
-      if (unsynced) {
+      boolean trimmed = active.trimPreallocated(); // a cleanly closed log holds exactly its batches
+      if (unsynced || trimmed) {
         active.force();
       }
       active.writeIndexFiles();
@@ -107,7 +108,7 @@ final class GroupCommitWriter implements Runnable {
       if (!active.accepts(b.size(), b.header().lastOffset(), config.segmentBytes())) {
         roll(b.header().baseOffset());
       }
-      active.append(buffer.array(), List.of(b));
+      active.append(buffer.array(), List.of(b), config.segmentBytes());
     }
     unsynced = true;
     long writeNanos = System.nanoTime() - writeStart;
@@ -171,6 +172,7 @@ final class GroupCommitWriter implements Runnable {
    * fsynced first whatever the policy, so that only the last segment can ever have a torn tail.
    */
   private void roll(long baseOffset) throws IOException {
+    active.trimPreallocated();
     active.force();
     SegmentView done = active.seal();
     List<SegmentView> next = new ArrayList<>(sealed.size() + 1);
