@@ -70,7 +70,8 @@ final class GroupCommitWriter implements Runnable {
       for (java.util.concurrent.CompletableFuture<Void> f : queue.takeRolls()) {
         f.completeExceptionally(new IllegalStateException("log " + config.directory() + " is closed"));
       }
-      if (unsynced) {
+      boolean trimmed = active.trimPreallocated(); // a cleanly closed log holds exactly its batches
+      if (unsynced || trimmed) {
         active.force();
       }
       active.writeIndexFiles();
@@ -112,7 +113,7 @@ final class GroupCommitWriter implements Runnable {
       if (!active.accepts(b.size(), b.header().lastOffset(), config.segmentBytes())) {
         roll(b.header().baseOffset());
       }
-      active.append(buffer.array(), List.of(b));
+      active.append(buffer.array(), List.of(b), config.segmentBytes());
     }
     unsynced = true;
     long writeNanos = System.nanoTime() - writeStart;
@@ -185,6 +186,7 @@ final class GroupCommitWriter implements Runnable {
    * fsynced first whatever the policy, so that only the last segment can ever have a torn tail.
    */
   private void roll(long baseOffset) throws IOException {
+    active.trimPreallocated();
     active.force();
     SegmentView done = active.seal();
     views.addSealed(done);

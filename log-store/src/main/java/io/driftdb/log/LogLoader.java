@@ -69,6 +69,8 @@ final class LogLoader {
           throw corrupted(dir, scan.damage().get(), Optional.empty());
         }
         scan = truncateTornTail(dir, scan, scan.damage().get());
+      } else if (scan.validBytes() < scan.fileBytes()) {
+        scan = trimPreallocated(scan);
       }
       syncIndexes(scan, last);
       if (last) {
@@ -100,6 +102,21 @@ final class LogLoader {
     LOG.warn("Truncated the torn tail of {}: dropped {} bytes from byte position {} ({}); the log ends at SEQ {}",
         scan.files().log(), dropped, damage.position(), damage.detail(), damage.expectedOffset() - 1);
     return new ScanResult(scan.files(), damage.position(), damage.position(), scan.nextOffset(),
+        scan.maxTimestamp(), scan.indexes(), Optional.empty());
+  }
+
+  /**
+   * Cuts off the zeros that follow the last batch: space the writer had preallocated when the
+   * process stopped without closing the log (a kill or a crash). Nothing is lost.
+   */
+  private static ScanResult trimPreallocated(ScanResult scan) throws IOException {
+    try (FileChannel ch = FileChannel.open(scan.files().log(), StandardOpenOption.WRITE)) {
+      ch.truncate(scan.validBytes());
+      ch.force(false);
+    }
+    LOG.info("Trimmed {} preallocated bytes (zeros) after the last batch of {}", scan.fileBytes() - scan.validBytes(),
+        scan.files().log().getFileName());
+    return new ScanResult(scan.files(), scan.validBytes(), scan.validBytes(), scan.nextOffset(),
         scan.maxTimestamp(), scan.indexes(), Optional.empty());
   }
 

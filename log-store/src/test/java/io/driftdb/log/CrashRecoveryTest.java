@@ -140,7 +140,13 @@ class CrashRecoveryTest {
         rnd.nextBytes(junk);
       }
       ch.write(ByteBuffer.wrap(junk), ch.size());
-      if (junk.length > 0 || !isBatchBoundary(index, cut, scan.validBytes())) {
+      // Zeros right after a whole batch are what the writer's preallocation leaves there anyway:
+      // recovery trims them as preallocated space, which is not a torn tail.
+      boolean zeros = true;
+      for (byte b : junk) {
+        zeros &= b == 0;
+      }
+      if ((junk.length > 0 && !zeros) || !isBatchBoundary(index, cut, scan.validBytes())) {
         powerLossesThatTore++;
       }
     }

@@ -318,6 +318,101 @@ class RecoveryTest {
     }
   }
 
+  @Test
+  void theActiveSegmentIsZeroFilledAheadOfItsDataAndCutBackOnClose() throws IOException {
+    LogConfig big = LogConfig.builder(dir).segmentBytes(64L << 20).build();
+    SegmentFiles segment;
+    try (LocalLog log = LocalLog.open(big)) {
+      for (int i = 0; i < 10; i++) {
+        log.append(key(i), value(i), List.of()).join();
+      }
+      segment = SegmentFiles.list(dir).get(0);
+      long dataBytes = io.driftdb.log.segment.SegmentScanner.scan(segment, 0, -1, true).validBytes();
+      assertThat(dataBytes).isPositive();
+      // Preallocated: the file is longer than its batches, and the rest is zeros, which a scan
+      // (recovery) reads as free space rather than damage.
+      assertThat(Files.size(segment.log())).isEqualTo(io.driftdb.log.segment.ActiveSegment.PREALLOCATE_BYTES);
+      byte[] bytes = Files.readAllBytes(segment.log());
+      for (long p = dataBytes; p < bytes.length; p++) {
+        assertThat(bytes[(int) p]).as("byte %d", p).isZero();
+      }
+      assertThat(io.driftdb.log.segment.SegmentScanner.scan(segment, 0, -1, true).damage()).isEmpty();
+    }
+    var scan = io.driftdb.log.segment.SegmentScanner.scan(segment, 0, -1, true);
+    assertThat(scan.damage()).isEmpty();
+    assertThat(scan.fileBytes()).as("closed: exactly the batches").isEqualTo(scan.validBytes());
+    assertThat(scan.nextOffset()).isEqualTo(10);
+  }
+
+  @Test
+  void sealedSegmentsHoldExactlyTheirBatches() throws IOException {
+    write(Compression.NONE, 200);
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    assertThat(segments).hasSizeGreaterThan(3);
+    for (SegmentFiles s : segments) {
+      var scan = io.driftdb.log.segment.SegmentScanner.scan(s, s.baseOffset(), -1, true);
+      assertThat(scan.damage()).isEmpty();
+      assertThat(scan.fileBytes()).as("%s", s.log()).isEqualTo(scan.validBytes()).isLessThanOrEqualTo(4096);
+    }
+  }
+
+  @Test
+  void preallocatedZerosLeftByAKillAreTrimmedOnOpenAndNothingIsLost() throws IOException {
+    write(Compression.NONE, 30);
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    SegmentFiles last = segments.get(segments.size() - 1);
+    // What a SIGKILL leaves: the batches, then the zeros the writer had preallocated.
+    try (FileChannel ch = FileChannel.open(last.log(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ch.write(ByteBuffer.allocate(1 << 20));
+    }
+    ListAppender<ILoggingEvent> logged = captureLogs();
+    Logger loader = (Logger) LoggerFactory.getLogger(LogLoader.class);
+    loader.setLevel(ch.qos.logback.classic.Level.INFO); // the trim is routine: logged at INFO
+    try (LocalLog log = LocalLog.open(config(Compression.NONE))) {
+      assertRecordsIntact(log, 30);
+      assertThat(log.append(key(30), value(30), List.of()).join().seq()).isEqualTo(30);
+      assertRecordsIntact(log, 31);
+    } finally {
+      loader.setLevel(null);
+      stopCapture(logged);
+    }
+    assertThat(logged.list).noneSatisfy(e -> assertThat(e.getFormattedMessage()).contains("torn tail"));
+    assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+        .contains("Trimmed " + (1 << 20) + " preallocated bytes (zeros) after the last batch of " + last.log().getFileName()));
+    for (SegmentFiles f : SegmentFiles.list(dir)) {
+      var scan = io.driftdb.log.segment.SegmentScanner.scan(f, f.baseOffset(), -1, true);
+      assertThat(scan.fileBytes()).isEqualTo(scan.validBytes());
+    }
+    try (LocalLog log = LocalLog.open(config(Compression.NONE))) {
+      assertRecordsIntact(log, 31);
+    }
+  }
+
+  @Test
+  void aHalfWrittenBatchInPreallocatedSpaceIsATornTail() throws IOException {
+    write(Compression.NONE, 40);
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    SegmentFiles last = segments.get(segments.size() - 1);
+    List<Integer> positions = batchPositions(last);
+    int lastBatch = positions.get(positions.size() - 1);
+    long size = Files.size(last.log());
+    // Power loss: the first half of the last batch reached the disk, the rest of the
+    // preallocated block did not (zeros).
+    try (FileChannel ch = FileChannel.open(last.log(), StandardOpenOption.WRITE)) {
+      long half = lastBatch + (size - lastBatch) / 2;
+      ch.write(ByteBuffer.allocate((int) (size - half) + 8192), half);
+    }
+    ListAppender<ILoggingEvent> logged = captureLogs();
+    try (LocalLog log = LocalLog.open(config(Compression.NONE))) {
+      assertRecordsIntact(log, 39);
+    } finally {
+      stopCapture(logged);
+    }
+    assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+        .contains("Truncated the torn tail of " + last.log()));
+    assertThat(Files.size(last.log())).isEqualTo(lastBatch);
+  }
+
   private static ListAppender<ILoggingEvent> captureLogs() {
     Logger logger = (Logger) LoggerFactory.getLogger(LogLoader.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -29,6 +29,16 @@ public final class ValueComparator implements Comparator<Object> {
     if (b == null) {
       return 1;
     }
+    // Fast paths for the usual key types (primary-key lookups compare keys a few dozen times).
+    if (a instanceof Long x && b instanceof Long y) {
+      return Long.compare(x, y);
+    }
+    if (a instanceof Integer x && b instanceof Integer y) {
+      return Integer.compare(x, y);
+    }
+    if (a instanceof String x && b instanceof String y) {
+      return x.compareTo(y);
+    }
     if (a instanceof Number x && b instanceof Number y && a.getClass() != b.getClass()) {
       if (x instanceof BigDecimal || y instanceof BigDecimal || x instanceof Double || y instanceof Double
           || x instanceof Float || y instanceof Float) {

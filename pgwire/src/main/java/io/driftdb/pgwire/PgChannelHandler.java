@@ -46,8 +46,10 @@ final class PgChannelHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     FrontendMessage message = (FrontendMessage) msg;
     if (message instanceof FrontendMessage.SslRequest) {
+      connection.flushInbound();
       answerSslRequest(ctx);
     } else if (message instanceof FrontendMessage.GssEncRequest) {
+      connection.flushInbound();
       ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'N'}));
     } else if (message instanceof FrontendMessage.CancelRequest cancel) {
       // A cancel connection carries nothing else; it gets no reply and is closed.
@@ -62,9 +64,16 @@ final class PgChannelHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    connection.flushInbound();
+    ctx.fireChannelReadComplete();
+  }
+
   private void answerSslRequest(ChannelHandlerContext ctx) {
     if (ctx.pipeline().get(SslHandler.class) != null) {
       connection.receive(new FrontendMessage.ProtocolViolation("SSLRequest received on an encrypted connection"));
+      connection.flushInbound();
       return;
     }
     if (server.sslContext() == null) {

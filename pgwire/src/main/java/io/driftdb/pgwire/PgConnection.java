@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,6 +25,8 @@ final class PgConnection {
   /** Stop reading the socket when this many decoded messages wait (a client pipelining without limit). */
   private static final int PAUSE_READING_AT = 256;
   private static final int RESUME_READING_AT = 64;
+  /** Messages of one read handed over together at most (see {@link #receive}). */
+  private static final int MAX_INBOUND_BATCH = 32;
 
   enum State { AWAITING_STARTUP, AUTHENTICATING, READY, COPY_IN, CLOSED }
 
@@ -31,6 +35,8 @@ final class PgConnection {
   private final Outbox out;
   private final SerialExecutor serial;
   private final AtomicInteger pending = new AtomicInteger();
+  /** Decoded but not yet handed to the session thread; event loop only. */
+  private List<FrontendMessage> inbound;
   private final StartupHandler startup;
   private final SimpleQueryHandler simple;
   private final ExtendedQueryHandler extended;
@@ -57,27 +63,52 @@ final class PgConnection {
 
   // ---------------------------------------------------------------- event loop side
 
+  /**
+   * Takes a decoded message. Messages decoded from one socket read (pgbench and the drivers send
+   * Bind, Execute and Sync in one packet) are handed to the session thread together, at
+   * {@link #flushInbound()}: one hand-off and one thread wake-up per read rather than one per
+   * message, and the session thread never finishes Bind before Execute has been queued.
+   */
   void receive(FrontendMessage message) {
     if (pending.incrementAndGet() >= PAUSE_READING_AT) {
       channel.config().setAutoRead(false);
     }
+    if (inbound == null) {
+      inbound = new ArrayList<>(4);
+    }
+    inbound.add(message);
+    if (inbound.size() >= MAX_INBOUND_BATCH) {
+      flushInbound(); // a long pipeline starts executing while the rest is still being decoded
+    }
+  }
+
+  /** Hands the messages received so far to the session thread (end of a read, or before anything else happens). */
+  void flushInbound() {
+    List<FrontendMessage> batch = inbound;
+    if (batch == null) {
+      return;
+    }
+    inbound = null;
     serial.execute(() -> {
-      try {
-        handle(message);
-      } finally {
-        if (pending.decrementAndGet() == RESUME_READING_AT) {
-          // Decide on the event loop, where reading was paused, to avoid racing with it.
-          channel.eventLoop().execute(() -> {
-            if (pending.get() <= RESUME_READING_AT) {
-              channel.config().setAutoRead(true);
-            }
-          });
+      for (FrontendMessage message : batch) {
+        try {
+          handle(message);
+        } finally {
+          if (pending.decrementAndGet() == RESUME_READING_AT) {
+            // Decide on the event loop, where reading was paused, to avoid racing with it.
+            channel.eventLoop().execute(() -> {
+              if (pending.get() <= RESUME_READING_AT) {
+                channel.config().setAutoRead(true);
+              }
+            });
+          }
         }
       }
     });
   }
 
   void disconnected() {
+    flushInbound();
     SqlSession s = session;
     if (s != null) {
       try {
@@ -90,6 +121,7 @@ final class PgConnection {
   }
 
   void inputClosed() {
+    flushInbound();
     serial.execute(() -> {
       if (state != State.CLOSED) {
         close();

@@ -11,12 +11,26 @@ import java.util.List;
  * The segment being appended to. Owned by the log's single writer thread; readers only ever
  * see the immutable {@link SegmentView}s it publishes. Its index files are written when it is
  * sealed or closed (they are rebuilt from the log after a crash anyway).
+ *
+ * <p>The file is kept zero-filled ahead of the data ({@link #PREALLOCATE_BYTES} at a time), as
+ * PostgreSQL does with its WAL files: a group commit then overwrites blocks that already exist,
+ * so its fdatasync flushes the data alone, without a journal commit for a new file length and
+ * new blocks on every group. Only the fdatasync after an extension pays for that. The zeros
+ * after the data are not part of the log: {@link SegmentScanner} reads a zero tail that starts
+ * at a batch boundary as preallocated space, the log is cut back to its data when a segment is
+ * sealed or the log is closed, and recovery trims what a crash left.
  */
 public final class ActiveSegment {
+  /** How far the zero-filled part of the file grows at a time. */
+  public static final int PREALLOCATE_BYTES = 4 << 20;
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
+
   private final SegmentFiles files;
   private final FileChannel channel;
   private final SegmentIndexBuilder indexes;
   private long size;
+  /** The file's length: {@link #size} bytes of data, then zeros. */
+  private long allocated;
   private long nextOffset;
 
   private ActiveSegment(SegmentFiles files, FileChannel channel, SegmentIndexBuilder indexes, long size,
@@ -25,6 +39,7 @@ public final class ActiveSegment {
     this.channel = channel;
     this.indexes = indexes;
     this.size = size;
+    this.allocated = size;
     this.nextOffset = nextOffset;
   }
 
@@ -90,6 +105,14 @@ public final class ActiveSegment {
    * No fsync here: the caller decides when, according to the fsync policy.
    */
   public void append(byte[] buffer, List<EncodedBatch> batches) throws IOException {
+    append(buffer, batches, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #append(byte[], List)}, preallocating no further than {@code segmentBytes} (the
+   * size at which the log rolls to a new segment) unless the batches themselves go beyond it.
+   */
+  public void append(byte[] buffer, List<EncodedBatch> batches, long segmentBytes) throws IOException {
     EncodedBatch first = batches.get(0);
     EncodedBatch last = batches.get(batches.size() - 1);
     int from = first.bufferOffset();
@@ -97,6 +120,9 @@ public final class ActiveSegment {
     if (first.header().baseOffset() != nextOffset) {
       throw new IllegalStateException(
           "batch starts at offset " + first.header().baseOffset() + ", segment expects " + nextOffset);
+    }
+    if (size + (to - from) > allocated) {
+      preallocate(size + (to - from), segmentBytes);
     }
     ByteBuffer src = ByteBuffer.wrap(buffer, from, to - from);
     long pos = size;
@@ -110,9 +136,41 @@ public final class ActiveSegment {
     nextOffset = last.header().nextOffset();
   }
 
+  /**
+   * Writes zeros from the end of the file to at least {@code end}, {@link #PREALLOCATE_BYTES}
+   * at a time but not past {@code limit}. No fsync: the next {@link #force()} makes them
+   * durable with the data.
+   */
+  private void preallocate(long end, long limit) throws IOException {
+    long target = Math.max(end, Math.min(allocated + PREALLOCATE_BYTES, limit));
+    long pos = allocated;
+    while (pos < target) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), target - pos));
+      while (z.hasRemaining()) {
+        pos += channel.write(z, pos);
+      }
+    }
+    allocated = pos;
+  }
+
   /** fdatasync: data and the file length, not the modification time. */
   public void force() throws IOException {
     channel.force(false);
+  }
+
+  /**
+   * Cuts the preallocated zeros off the end of the file, so that a sealed or closed segment
+   * holds exactly its batches. Returns whether it did; then {@link #force()} makes the new
+   * length durable (fdatasync flushes a file's length).
+   */
+  public boolean trimPreallocated() throws IOException {
+    if (allocated <= size) {
+      return false;
+    }
+    channel.truncate(size);
+    allocated = size;
+    return true;
   }
 
   /** A snapshot of what has been appended so far. */
@@ -126,6 +184,9 @@ public final class ActiveSegment {
    * view whose indexes are memory-mapped rather than held on the heap. Force first.
    */
   public SegmentView seal() throws IOException {
+    if (trimPreallocated()) { // before the next segment exists: only the last one may have a zero tail
+      force();
+    }
     writeIndexFiles();
     channel.close();
     ByteBuffer offsets = IndexFiles.mapReadOnly(files.index(), indexes.offsetBytes().remaining());

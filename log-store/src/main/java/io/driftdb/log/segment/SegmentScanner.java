@@ -12,6 +12,9 @@ import java.util.zip.CRC32C;
  * Walks a segment file batch by batch, from the first byte, checking that each batch is a
  * well-formed v2 batch (and, when asked, that its CRC32C matches) and that offsets continue
  * densely and timestamps never go back. Builds the index entries on the way. Read-only.
+ * Zeros from a batch boundary to the end of the file are the active segment's preallocated
+ * space, not damage: the valid bytes end there ({@link ScanResult#validBytes()} is then less
+ * than {@link ScanResult#fileBytes()} with no damage).
  */
 public final class SegmentScanner {
   private static final int WINDOW_BYTES = 1 << 20;
@@ -84,8 +87,35 @@ public final class SegmentScanner {
         next = h.nextOffset();
         pos += h.sizeInBytes();
       }
+      if (damage != null && zeroTail(in, pos, size)) {
+        damage = null; // zeros from a batch boundary to the end: preallocated space (ActiveSegment), not data
+      }
       return new ScanResult(files, size, pos, next, indexes.maxTimestamp(), indexes, Optional.ofNullable(damage));
     }
+  }
+
+  /** True when every byte of {@code [from, size)} is zero. */
+  private static boolean zeroTail(WindowedFileReader in, long from, long size) throws IOException {
+    long p = from;
+    while (p < size) {
+      int n = (int) Math.min(WINDOW_BYTES, size - p);
+      int at = in.at(p, n);
+      ByteBuffer b = in.buffer();
+      int i = at;
+      int end = at + n;
+      for (; i + 8 <= end; i += 8) {
+        if (b.getLong(i) != 0) {
+          return false;
+        }
+      }
+      for (; i < end; i++) {
+        if (b.get(i) != 0) {
+          return false;
+        }
+      }
+      p += n;
+    }
+    return true;
   }
 
   /**

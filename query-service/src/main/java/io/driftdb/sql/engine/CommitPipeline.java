@@ -8,6 +8,7 @@ import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
 import io.driftdb.materializer.TableSchema;
+import io.driftdb.materializer.VersionChain;
 import io.driftdb.schemas.CommitValidation;
 import io.driftdb.schemas.DdlEvent;
 import io.driftdb.schemas.DdlKind;
@@ -35,7 +36,10 @@ import java.util.concurrent.CompletionException;
  * (first committer wins on a written key: 40001), turns it into one log record, appends it,
  * and returns only after the record is durable and applied, so the committer reads its own
  * write. Records are applied to the materializer strictly in log order by whichever thread
- * finds the oldest in-flight record durable.
+ * finds the oldest in-flight record durable: normally the log's writer thread, right after
+ * the group commit's fdatasync, in the completion of each append future (they complete in SEQ
+ * order). Each committer then wakes up once, when its own record is applied, instead of
+ * waking at the fsync and then competing with the others to apply the group.
  */
 public final class CommitPipeline {
   private final EventLog log;
@@ -50,8 +54,17 @@ public final class CommitPipeline {
   private final Map<Long, Set<RowKey>> pendingKeys = new HashMap<>();
   private final Set<String> pendingTables = new HashSet<>();
 
+  /**
+   * A record appended but not yet applied. {@code applied} completes (on the applying thread)
+   * once the record is in the materializer, or exceptionally if the append or the apply failed.
+   */
   private record InFlight(TransactionRecord record, CompletableFuture<Appended> future,
-                          Map<Long, Set<RowKey>> keys, Set<String> tables) {}
+                          Map<Long, Set<RowKey>> keys, Set<String> tables, CompletableFuture<Appended> applied) {
+    InFlight(TransactionRecord record, CompletableFuture<Appended> future, Map<Long, Set<RowKey>> keys,
+             Set<String> tables) {
+      this(record, future, keys, tables, new CompletableFuture<>());
+    }
+  }
 
   public CommitPipeline(EventLog log, Materializer materializer, EngineListener listener) {
     this.log = log;
@@ -79,21 +92,16 @@ public final class CommitPipeline {
       keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
       pendingTables.addAll(tables);
     }
+    // Runs on the writer thread when the append completes (or here, if it already has).
     f.future().whenComplete((a, e) -> drain());
     Appended appended;
     try {
-      appended = f.future().join();
+      appended = f.applied().join();
     } catch (CompletionException e) {
-      throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + e.getCause().getMessage(), e);
-    }
-    drain();
-    try {
-      while (!materializer.awaitApplied(appended.seq(), 1000)) {
-        drain();
+      if (f.future().isCompletedExceptionally()) {
+        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + e.getCause().getMessage(), e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SqlError(SqlError.QUERY_CANCELED, "interrupted while waiting for commit to apply");
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
     listener.committed();
     return appended.seq();
@@ -195,15 +203,26 @@ public final class CommitPipeline {
           }
           inFlight.poll();
         }
+        Throwable failure = null;
+        Appended a = null;
         try {
           if (!head.future().isCompletedExceptionally()) {
-            Appended a = head.future().join();
+            a = head.future().join();
             materializer.apply(a.seq(), a.timestampMs(), head.record());
           }
+        } catch (RuntimeException | Error e) {
+          failure = e;
         } finally {
           synchronized (lock) {
             release(head);
           }
+        }
+        if (a == null) {
+          head.future().whenComplete((x, e) -> head.applied().completeExceptionally(e));
+        } else if (failure != null) {
+          head.applied().completeExceptionally(failure);
+        } else {
+          head.applied().complete(a);
         }
       }
     }
@@ -264,12 +283,16 @@ public final class CommitPipeline {
       for (var r : e.getValue().entrySet()) {
         RowKey k = r.getKey();
         if (t != null) {
+          // One primary-key lookup per written key (what t.rowAt and t.lastWriteSeq would each do again).
+          VersionChain chain = t.rows().get(k);
+          long lastWrite = chain == null ? -1 : chain.lastSeq();
           boolean insert = w.wasInserted(tableId, k);
-          if (insert && r.getValue() != null && t.rowAt(k, head) != null && t.lastWriteSeq(k) > req.startSeq()) {
+          if (insert && r.getValue() != null && chain != null && t.existsAt(head) && chain.rowAt(head) != null
+              && lastWrite > req.startSeq()) {
             throw new SqlError(SqlError.UNIQUE_VIOLATION, "duplicate key value violates unique constraint \""
                 + t.latestSchema().name() + "_pkey\"", null);
           }
-          if (pending.contains(k) || t.lastWriteSeq(k) > req.startSeq()) {
+          if (pending.contains(k) || lastWrite > req.startSeq()) {
             throw conflict("could not serialize access due to concurrent update");
           }
         }

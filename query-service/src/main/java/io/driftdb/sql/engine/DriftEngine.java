@@ -27,7 +27,10 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.calcite.schema.SchemaPlus;
 import org.slf4j.Logger;
@@ -78,6 +81,11 @@ public final class DriftEngine implements SqlEngine {
   record CachedStatement(CompiledQuery query, List<Integer> paramOrder, long schemaVersion) {}
 
   private final Map<String, DmlExecutor.InsertTemplate> inserts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Plans being compiled, by cache key, and by which thread. */
+  private record Compiling(Thread thread, CompletableFuture<CompiledQuery> plan) {}
+  private final Map<String, Compiling> compiling = new java.util.concurrent.ConcurrentHashMap<>();
+  private final AtomicLong planCompilations = new AtomicLong();
+  private final Map<String, Long> unparameterizable = new java.util.concurrent.ConcurrentHashMap<>();
 
   DmlExecutor.InsertTemplate cachedInsert(String sql) {
     return inserts.get(sql);
@@ -305,7 +313,11 @@ public final class DriftEngine implements SqlEngine {
     return s.root();
   }
 
-  /** A cached plan for {@code sql} under the current catalog version, compiled on a miss. */
+  /**
+   * A cached plan for {@code sql} under the current catalog version, compiled on a miss.
+   * Concurrent misses on the same key wait for one compilation rather than each running their
+   * own (Calcite planning and Janino take tens of milliseconds), and get its plan or its error.
+   */
   CompiledQuery plan(String key, Supplier<CompiledQuery> compile) {
     String k = materializer.schemaVersion() + "\u0000" + key;
     synchronized (planCache) {
@@ -314,11 +326,69 @@ public final class DriftEngine implements SqlEngine {
         return q;
       }
     }
-    CompiledQuery q = compile.get();
-    synchronized (planCache) {
-      planCache.put(k, q);
+    Compiling mine = new Compiling(Thread.currentThread(), new CompletableFuture<>());
+    Compiling running = compiling.putIfAbsent(k, mine);
+    if (running != null && running.thread() == Thread.currentThread()) {
+      planCompilations.incrementAndGet();
+      return compile.get(); // a compilation that needs its own plan: no waiting on ourselves
     }
-    return q;
+    if (running != null) {
+      try {
+        return running.plan().join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+          throw r;
+        }
+        if (cause instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
+    }
+    try {
+      synchronized (planCache) {
+        CompiledQuery q = planCache.get(k); // compiled by someone who finished between our two looks
+        if (q != null) {
+          mine.plan().complete(q);
+          return q;
+        }
+      }
+      planCompilations.incrementAndGet();
+      CompiledQuery q = compile.get();
+      synchronized (planCache) {
+        planCache.put(k, q);
+      }
+      mine.plan().complete(q);
+      return q;
+    } catch (RuntimeException | Error e) {
+      mine.plan().completeExceptionally(e);
+      throw e;
+    } finally {
+      compiling.remove(k, mine);
+    }
+  }
+
+  /** How many plans were compiled (plan-cache misses) since the engine started. */
+  public long planCompilations() {
+    return planCompilations.get();
+  }
+
+  /**
+   * Whether a statement shape with literals replaced by parameters ({@link LiteralParameters})
+   * was found not to plan as a query under the current catalog version: such statements take
+   * the ordinary path without trying again.
+   */
+  boolean isUnparameterizable(String shape) {
+    Long v = unparameterizable.get(shape);
+    return v != null && v == materializer.schemaVersion();
+  }
+
+  void markUnparameterizable(String shape, long schemaVersion) {
+    if (unparameterizable.size() > PLAN_CACHE_SIZE) {
+      unparameterizable.clear();
+    }
+    unparameterizable.put(shape, schemaVersion);
   }
 
   @Override

@@ -318,6 +318,12 @@ final class DriftSession implements SqlSession {
     if (insert != null) {
       return dml.runTemplate(insert, orderParams(new SqlLexer.Rewritten(sql, insert.paramOrder()), params));
     }
+    if (!failed && params.isEmpty()) {
+      QueryResult r = runShape(sql);
+      if (r != null) {
+        return r;
+      }
+    }
     Command c = DdlParser.parse(sql);
     if (failed && !(c instanceof Command.Rollback || c instanceof Command.RollbackTo || c instanceof Command.Commit)) {
       throw new SqlError(SqlError.IN_FAILED_TRANSACTION,
@@ -351,6 +357,62 @@ final class DriftSession implements SqlSession {
       engine.cacheStatement(sql, q, rw.paramOrder(), version);
     }
     return r;
+  }
+
+  /**
+   * Runs a SELECT with literals through the plan of its shape ({@link LiteralParameters}): the
+   * text with parameters for its literals, planned once. Null when the statement has no such
+   * shape, the shape does not plan as a query, or a literal would not bind to its parameter
+   * with the same meaning: then the statement runs as written.
+   */
+  private QueryResult runShape(String sql) {
+    LiteralParameters.Shape shape = LiteralParameters.of(sql);
+    if (shape == null || engine.isUnparameterizable(shape.sql())) {
+      return null;
+    }
+    DriftEngine.CachedStatement cached = engine.cachedStatement(shape.sql());
+    if (cached == null) {
+      cached = planShape(shape.sql());
+      if (cached == null) {
+        return null;
+      }
+    }
+    Object[] values = shape.bind(cached.query().paramTypes());
+    if (values == null) {
+      return null;
+    }
+    List<Object[]> rows = runQuery(cached.query(), orderParams(new SqlLexer.Rewritten(shape.sql(),
+        cached.paramOrder()), List.of(values)), readSeq());
+    return QueryResult.rows("SELECT", cached.query().columns(), toClient(cached.query(), rows));
+  }
+
+  /**
+   * Plans a statement shape as the query path of {@link #run} would plan it and caches it like
+   * a statement text; null (remembered for this catalog version) when it is not a plain query
+   * or does not plan, e.g. when Calcite cannot type a parameter there.
+   */
+  private DriftEngine.CachedStatement planShape(String shapeSql) {
+    long version = engine.materializer().schemaVersion();
+    try {
+      if (DdlParser.parse(shapeSql) == null) {
+        SqlLexer.Rewritten rw = SqlLexer.rewriteParams(shapeSql);
+        DmlClauses clauses = DmlClauses.split(rw.sql());
+        if (clauses.returning() == null && clauses.onConflict() == null) {
+          SqlNode node = io.driftdb.sql.catalog.CatalogSql.parse(engine.planner(), clauses.statement());
+          if (node.isA(SqlKind.QUERY)) {
+            CompiledQuery q = engine.plan(rw.sql(), () -> engine.planner().compile(node, engine.schema()));
+            if (q.bindable() != null && q.paramTypes().size() == rw.paramOrder().size()) {
+              engine.cacheStatement(shapeSql, q, rw.paramOrder(), version);
+              return new DriftEngine.CachedStatement(q, rw.paramOrder(), version);
+            }
+          }
+        }
+      }
+    } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+      // The statement as written will say what is wrong with it, if anything.
+    }
+    engine.markUnparameterizable(shapeSql, version);
+    return null;
   }
 
   private static Object[] orderParams(SqlLexer.Rewritten rw, List<Object> params) {
