@@ -9,7 +9,8 @@
 #                                found in /usr/lib/postgresql/<newest>/bin, or set PG_BIN)
 #   * python3                   (only to pick free TCP ports)
 #   * a built server module     (bin/driftdb-server builds it on first use; it does NOT rebuild
-#                                after source changes: run `mvn -o -q -pl server -am install -DskipTests`)
+#                                after source changes: run `mvn -o -q -pl server -am package -DskipTests`,
+#                                which copies this checkout's module jars into server/target/lib)
 # As root, PostgreSQL runs as the user `postgres` (runuser); otherwise as the current user.
 #
 # Usage: bench/pgbench/run.sh [-T seconds] [-w warmup-seconds] [-c "8 32"] [-r rows] [-o results.md]
@@ -122,7 +123,7 @@ log "PostgreSQL on 127.0.0.1:$pg_port (fsync=$(psql -X -At -h 127.0.0.1 -p "$pg_
 
 # --- DriftDB: bin/driftdb-server on a fresh data directory, default (durable) fsync ----------------
 log "starting bin/driftdb-server on $drift_data"
-"$root/bin/driftdb-server" --data-path "$drift_data" --port 0 --http-port 0 >"$workdir/driftdb.out" 2>"$workdir/driftdb.log" &
+"$root/bin/driftdb-server" --data-path "$drift_data" --port 0 --http-port 0 --kafka-port 0 >"$workdir/driftdb.out" 2>"$workdir/driftdb.log" &
 drift_pid=$!
 drift_port=""
 for _ in $(seq 1 600); do
@@ -184,6 +185,7 @@ run_pgbench() {
 }
 
 results=()
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 header="| case | pgbench mode | clients | PostgreSQL tps | DriftDB tps | DriftDB / PostgreSQL | PostgreSQL latency ms | DriftDB latency ms |"
 for case_name in $cases; do
   case "$case_name" in
@@ -213,9 +215,12 @@ for case_name in $cases; do
 done
 
 {
-  built="$(date -u -r "$root/server/target/classes/io/driftdb/server/DriftServer.class" +%Y-%m-%dT%H:%MZ 2>/dev/null || echo '?')"
+  # The newest of the module jars bin/driftdb-server runs (server/target/lib) and the server's classes.
+  newest="$(ls -t "$root"/server/target/lib/driftdb-*.jar "$root/server/target/classes/io/driftdb/server/DriftServer.class" 2>/dev/null | head -1)"
+  built="$(date -u -r "$newest" +%Y-%m-%dT%H:%MZ 2>/dev/null || echo '?')"
   echo "$(pgbench --version), $pg_version, DriftDB server classes built $built (HEAD $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'));" \
-    "$(nproc) cores; ${duration}s per run after a ${warmup}s warm-up per case; $rows rows in bench_kv; $(date -u +%Y-%m-%dT%H:%MZ)"
+    "$(nproc) cores; ${duration}s per run after a ${warmup}s warm-up per case; $rows rows in bench_kv; $(date -u +%Y-%m-%dT%H:%MZ);" \
+    "load average $load_before before the runs, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') after"
   echo
   echo "$header"
   echo "|---|---|---:|---:|---:|---:|---:|---:|"

@@ -6,6 +6,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segment being appended to. Owned by the log's single writer thread; readers only ever
@@ -21,6 +23,7 @@ import java.util.List;
  * sealed or the log is closed, and recovery trims what a crash left.
  */
 public final class ActiveSegment {
+  private static final Logger LOG = LoggerFactory.getLogger(ActiveSegment.class);
   /** How far the zero-filled part of the file grows at a time. */
   public static final int PREALLOCATE_BYTES = 4 << 20;
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
@@ -31,6 +34,8 @@ public final class ActiveSegment {
   private long size;
   /** The file's length: {@link #size} bytes of data, then zeros. */
   private long allocated;
+  /** Zero-filling failed once (full disk, file size limit): not tried again in this segment. */
+  private boolean preallocationFailed;
   private long nextOffset;
 
   private ActiveSegment(SegmentFiles files, FileChannel channel, SegmentIndexBuilder indexes, long size,
@@ -142,16 +147,28 @@ public final class ActiveSegment {
    * durable with the data.
    */
   private void preallocate(long end, long limit) throws IOException {
+    if (preallocationFailed) {
+      return;
+    }
     long target = Math.max(end, Math.min(allocated + PREALLOCATE_BYTES, limit));
     long pos = allocated;
-    while (pos < target) {
-      ByteBuffer z = ZEROS.duplicate();
-      z.limit((int) Math.min(z.capacity(), target - pos));
-      while (z.hasRemaining()) {
-        pos += channel.write(z, pos);
+    try {
+      while (pos < target) {
+        ByteBuffer z = ZEROS.duplicate();
+        z.limit((int) Math.min(z.capacity(), target - pos));
+        while (z.hasRemaining()) {
+          pos += channel.write(z, pos);
+        }
       }
+      allocated = pos;
+    } catch (IOException e) {
+      // Best effort: a full disk or a file size limit must not refuse data that would still fit.
+      // Drop what was zero-filled and append without preallocating for the rest of this segment;
+      // if the data itself cannot be written either, that write fails the log as it always did.
+      channel.truncate(allocated);
+      preallocationFailed = true;
+      LOG.warn("Could not preallocate {} (appending without it): {}", files.log(), e.toString());
     }
-    allocated = pos;
   }
 
   /** fdatasync: data and the file length, not the modification time. */
