@@ -318,10 +318,19 @@ final class DriftSession implements SqlSession {
     if (insert != null) {
       return dml.runTemplate(insert, orderParams(new SqlLexer.Rewritten(sql, insert.paramOrder()), params));
     }
+    LiteralParameters.Shape insertShape = null;
     if (!failed && params.isEmpty()) {
       QueryResult r = runShape(sql);
       if (r != null) {
         return r;
+      }
+      insertShape = LiteralParameters.ofInsert(sql);
+      if (insertShape != null) {
+        DmlExecutor.InsertTemplate tpl = engine.cachedInsert(insertShape.sql());
+        if (tpl != null) {
+          return dml.runTemplate(tpl, orderParams(new SqlLexer.Rewritten(insertShape.sql(), tpl.paramOrder()),
+              insertShape.values()));
+        }
       }
     }
     Command c = DdlParser.parse(sql);
@@ -344,6 +353,9 @@ final class DriftSession implements SqlSession {
       QueryResult r = dml.run(node, clauses, ordered, rw.sql());
       if (tpl != null) {
         engine.cacheInsert(sql, tpl);
+        if (insertShape != null) {
+          cacheInsertShape(insertShape.sql()); // the same INSERT with other literals skips parsing
+        }
       }
       return r;
     }
@@ -413,6 +425,31 @@ final class DriftSession implements SqlSession {
     }
     engine.markUnparameterizable(shapeSql, version);
     return null;
+  }
+
+  /**
+   * Parses an INSERT's shape into an insert template, after the INSERT as written succeeded
+   * (as a prepared INSERT's template is cached only after its first successful run).
+   */
+  private void cacheInsertShape(String shapeSql) {
+    if (engine.isUnparameterizable(shapeSql)) {
+      return;
+    }
+    try {
+      SqlLexer.Rewritten rw = SqlLexer.rewriteParams(shapeSql);
+      DmlClauses clauses = DmlClauses.split(rw.sql());
+      SqlNode node = io.driftdb.sql.catalog.CatalogSql.parse(engine.planner(), clauses.statement());
+      DmlExecutor.InsertTemplate tpl = node.getKind() == SqlKind.INSERT && clauses.onConflict() == null
+          && clauses.returning() == null ? DmlExecutor.template((org.apache.calcite.sql.SqlInsert) node,
+          rw.paramOrder()) : null;
+      if (tpl != null && tpl.paramOrder().size() == rw.paramOrder().size()) {
+        engine.cacheInsert(shapeSql, tpl);
+        return;
+      }
+    } catch (RuntimeException e) {
+      // the INSERT as written keeps working; its shape just is not cached
+    }
+    engine.markUnparameterizable(shapeSql, engine.materializer().schemaVersion());
   }
 
   private static Object[] orderParams(SqlLexer.Rewritten rw, List<Object> params) {

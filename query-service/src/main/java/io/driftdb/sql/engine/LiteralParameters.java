@@ -42,6 +42,12 @@ import org.apache.calcite.rel.type.RelDataType;
  *       with a string) runs as the literal statement.</li>
  * </ul>
  *
+ * <p>{@code INSERT INTO t [(cols)] VALUES (...), ...} gets a shape too ({@link #ofInsert}): its
+ * VALUES cells that are integer, decimal or plain string literals become parameters. An INSERT
+ * runs its VALUES through the engine's insert template, which converts a parameter's value
+ * exactly as it converts the literal's (a {@link Long} or {@link java.math.BigDecimal}, a
+ * {@link String}), so the shape's template gives the same rows.
+ *
  * <p>EXPLAIN is never rewritten: it shows the plan of the statement as written.
  */
 final class LiteralParameters {
@@ -95,6 +101,15 @@ final class LiteralParameters {
       return out;
     }
 
+    /** The literals' values, for an INSERT template. */
+    List<Object> values() {
+      List<Object> out = new ArrayList<>(literals.size());
+      for (Literal l : literals) {
+        out.add(l.value());
+      }
+      return out;
+    }
+
     private static Object fits(BigInteger b, long min, long max) {
       return b.bitLength() < 64 && b.longValue() >= min && b.longValue() <= max ? (Object) b.longValue() : null;
     }
@@ -102,6 +117,9 @@ final class LiteralParameters {
 
   /** The shape of {@code sql}, or null when it has no literal that may be replaced. */
   static Shape of(String sql) {
+    if (!mayStartWith(sql, "select")) {
+      return null;
+    }
     String lower = sql.toLowerCase(Locale.ROOT);
     if (lower.contains("pg_") || lower.contains("::") || lower.indexOf('~') >= 0) {
       return null;
@@ -162,6 +180,115 @@ final class LiteralParameters {
     return new Shape(out.toString(), List.copyOf(literals));
   }
 
+  /**
+   * The shape of {@code INSERT INTO name [(columns)] VALUES (row), ...} with the cells of its
+   * rows that are integer, decimal or plain string literals (signed numbers included) replaced
+   * by parameters, holding {@link Long}, {@link java.math.BigDecimal} or {@link String} values;
+   * null for any other statement (RETURNING, ON CONFLICT, INSERT ... SELECT, parameters).
+   */
+  static Shape ofInsert(String sql) {
+    if (!mayStartWith(sql, "insert")) {
+      return null;
+    }
+    List<Token> t;
+    try {
+      t = SqlLexer.tokenize(sql);
+    } catch (SqlError e) {
+      return null;
+    }
+    if (t.size() < 4 || !t.get(0).is("insert") || !t.get(1).is("into")) {
+      return null;
+    }
+    int values = -1;
+    int depth = 0;
+    for (int i = 2; i < t.size(); i++) {
+      Token k = t.get(i);
+      if (k.kind() == Token.Kind.PARAM || k.isSymbol("?") || k.is("select") || k.is("returning")
+          || k.is("conflict") || k.is("with")) {
+        return null;
+      }
+      if (k.isSymbol("(")) {
+        depth++;
+      } else if (k.isSymbol(")")) {
+        depth--;
+      } else if (depth == 0 && k.is("values") && values < 0) {
+        values = i;
+      }
+    }
+    if (values < 0) {
+      return null;
+    }
+    StringBuilder out = null;
+    List<Literal> literals = null;
+    int copied = 0;
+    depth = 0;
+    for (int i = values + 1; i < t.size() - 1; i++) {
+      Token k = t.get(i);
+      if (k.isSymbol("(")) {
+        depth++;
+        continue;
+      }
+      if (k.isSymbol(")")) {
+        depth--;
+        continue;
+      }
+      if (depth != 1 || (k.kind() != Token.Kind.NUMBER && k.kind() != Token.Kind.STRING)) {
+        continue;
+      }
+      int first = i;
+      boolean negative = false;
+      if (t.get(i - 1).isSymbol("-") || t.get(i - 1).isSymbol("+")) {
+        negative = t.get(i - 1).isSymbol("-");
+        first = i - 1;
+      }
+      Token before = t.get(first - 1);
+      Token after = t.get(i + 1);
+      if (!(before.isSymbol("(") || before.isSymbol(",")) || !(after.isSymbol(",") || after.isSymbol(")"))) {
+        continue; // part of an expression or a call, not a whole cell
+      }
+      Literal lit = insertLiteral(sql, k, negative, first != i);
+      if (lit == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(sql.length());
+        literals = new ArrayList<>();
+      }
+      literals.add(lit);
+      out.append(sql, copied, t.get(first).start()).append('$').append(literals.size());
+      copied = k.end();
+    }
+    if (out == null) {
+      return null;
+    }
+    out.append(sql, copied, sql.length());
+    return new Shape(out.toString(), List.copyOf(literals));
+  }
+
+  /** A VALUES cell's value as the insert path reads the literal: Long, BigDecimal or String. */
+  private static Literal insertLiteral(String sql, Token k, boolean negative, boolean signed) {
+    if (k.kind() == Token.Kind.NUMBER) {
+      String text = k.text();
+      if (text.indexOf('e') >= 0 || text.indexOf('E') >= 0 || text.startsWith(".") || text.endsWith(".")
+          || text.indexOf('.') != text.lastIndexOf('.')) {
+        return null; // approximate (1e3) or odd spellings keep their literal reading
+      }
+      java.math.BigDecimal d = new java.math.BigDecimal(text);
+      if (negative) {
+        d = d.negate();
+      }
+      if (d.scale() <= 0) {
+        try {
+          return new Literal(d.longValueExact());
+        } catch (ArithmeticException e) {
+          return new Literal(d);
+        }
+      }
+      return new Literal(d);
+    }
+    return literal(sql, k, negative, signed);
+  }
+
   private static Literal literal(String sql, Token k, boolean negative, boolean signed) {
     if (k.kind() == Token.Kind.NUMBER) {
       String digits = k.text();
@@ -177,6 +304,19 @@ final class LiteralParameters {
       return null; // -'x', E'..', $$..$$ and '{...}' (array text the catalog rewrites read) stay
     }
     return new Literal(k.text());
+  }
+
+  /** False when the text certainly does not start with {@code word} (checked before tokenizing). */
+  private static boolean mayStartWith(String sql, String word) {
+    int i = 0;
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (i < sql.length() && (sql.charAt(i) == '-' || sql.charAt(i) == '/')) {
+      return true; // a comment first: let the lexer decide
+    }
+    return sql.regionMatches(true, i, word, 0, word.length())
+        && (i + word.length() == sql.length() || !Character.isLetterOrDigit(sql.charAt(i + word.length())));
   }
 
   private static boolean isComparison(Token k) {

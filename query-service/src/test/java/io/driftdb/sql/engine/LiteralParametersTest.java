@@ -226,6 +226,76 @@ class LiteralParametersTest {
     assertThat(f.engine.planCompilations() - plans).isEqualTo(1);
   }
 
+  private static String insertShape(String sql) {
+    LiteralParameters.Shape s = LiteralParameters.ofInsert(sql);
+    return s == null ? null : s.sql();
+  }
+
+  @Test
+  void insertValuesCellsThatAreLiteralsBecomeParameters() {
+    LiteralParameters.Shape s = LiteralParameters.ofInsert(
+        "INSERT INTO t (a, b, c, d) VALUES (1, -2.50, 'x''y', 99999999999999999999), (+7, 0.0, '', -3)");
+    assertThat(s.sql()).isEqualTo("INSERT INTO t (a, b, c, d) VALUES ($1, $2, $3, $4), ($5, $6, $7, $8)");
+    assertThat(s.values()).containsExactly(1L, new java.math.BigDecimal("-2.50"), "x'y",
+        new java.math.BigDecimal("99999999999999999999"), 7L, new java.math.BigDecimal("0.0"), "", -3L);
+    // Only whole cells that are literals: expressions, calls, casts, typed literals and key words stay.
+    assertThat(insertShape("INSERT INTO t VALUES (1 + 2, upper('a'), DEFAULT, NULL, TRUE, DATE '2024-01-01', "
+        + "'a'::text, 1e3, E'\\n', 5)"))
+        .isEqualTo("INSERT INTO t VALUES (1 + 2, upper('a'), DEFAULT, NULL, TRUE, DATE '2024-01-01', "
+            + "'a'::text, 1e3, E'\\n', $1)");
+    for (String sql : List.of("INSERT INTO t VALUES (1) RETURNING id", "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING",
+        "INSERT INTO t SELECT 1", "INSERT INTO t VALUES ($1, 2)", "INSERT INTO t VALUES (DEFAULT)",
+        "SELECT 1", "UPDATE t SET a = 1")) {
+      assertThat(insertShape(sql)).as(sql).isNull();
+    }
+  }
+
+  @Test
+  void insertsThatDifferOnlyInLiteralsShareATemplateAndStoreWhatTheLiteralWouldStore() {
+    String columns = "(id INTEGER PRIMARY KEY, i INTEGER, b BIGINT, s SMALLINT, d DECIMAL(10,2), v VARCHAR(5), "
+        + "t TEXT, day DATE, ok BOOLEAN)";
+    f.exec("CREATE TABLE shaped " + columns);
+    f.exec("CREATE TABLE written " + columns);
+    String[][] rows = {
+        {"1", "5", "50000000000", "7", "1.5", "'abc'", "'x''y'", "'2024-01-05'", "'t'"},
+        {"2", "-5", "-1", "-7", "-0.25", "''", "'multi word'", "'2024-02-29'", "'false'"},
+        {"3", "0", "9223372036854775807", "32767", "12345678.99", "'abcde'", "''", "'1999-12-31'", "'yes'"},
+        {"4", "3000000000", "1", "1", "1", "'a'", "'a'", "'2024-01-01'", "'t'"},          // INTEGER overflow
+        {"5", "1", "1", "70000", "1", "'a'", "'a'", "'2024-01-01'", "'t'"},                // SMALLINT overflow
+        {"6", "1", "1", "1", "1.555", "'a'", "'a'", "'2024-01-01'", "'t'"},                // scale
+        {"7", "1", "1", "1", "1", "'abcdef'", "'a'", "'2024-01-01'", "'t'"},               // too long for VARCHAR(5)
+        {"8", "1", "1", "1", "1", "'a'", "'a'", "'not a date'", "'t'"},
+        {"9", "1", "1", "1", "1", "'a'", "'a'", "'2024-01-01'", "'maybe'"},
+        {"10", "'12'", "1", "1", "1", "'a'", "'a'", "'2024-01-01'", "'t'"},                // string into INTEGER
+        {"11", "1.0", "2.5", "1", "1", "'a'", "'a'", "'2024-01-01'", "'t'"},               // decimals into integers
+        {"1", "1", "1", "1", "1", "'a'", "'a'", "'2024-01-01'", "'t'"},                    // duplicate key
+    };
+    long plans = f.engine.planCompilations();
+    for (String[] r : rows) {
+      String shaped = "INSERT INTO shaped VALUES (" + String.join(", ", r) + ")";
+      String[] paren = new String[r.length];
+      for (int i = 0; i < r.length; i++) {
+        paren[i] = "(" + r[i] + ")"; // not a whole-cell literal: runs as written
+      }
+      String written = "INSERT INTO written VALUES (" + String.join(", ", paren) + ")";
+      assertThat(insertShape(written)).isNull();
+      assertThat(outcome(shaped)).as(shaped).isEqualTo(outcome(written));
+    }
+    assertThat(f.engine.cachedInsert(insertShape("INSERT INTO shaped VALUES (" + String.join(", ", rows[0]) + ")")))
+        .as("the shape's template is cached").isNotNull();
+    assertThat(f.engine.planCompilations()).as("INSERT ... VALUES plans nothing").isEqualTo(plans);
+    assertThat(f.rows("SELECT * FROM shaped ORDER BY id")).isEqualTo(f.rows("SELECT * FROM written ORDER BY id"))
+        .hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  private String outcome(String sql) {
+    try {
+      return f.exec(sql).commandTag();
+    } catch (SqlError e) {
+      return e.sqlState() + " " + e.getMessage().replace("shaped", "T").replace("written", "T");
+    }
+  }
+
   @Test
   void aFailedTransactionStillRefusesStatements() {
     f.exec("BEGIN");
