@@ -110,7 +110,7 @@ public final class DeletedHistoryRewriter implements RecordRewriter {
     if (t == null || seq > t.historyHorizon()) {
       return false;
     }
-    VersionChain c = t.rows().get(LogRows.key(t.schemaAt(seq), ev));
+    VersionChain c = t.chain(LogRows.key(t.schemaAt(seq), ev));
     // History deletion removes a prefix of a chain: a deleted version is older than all kept ones.
     boolean gone = c == null || c.seqAt(0) > seq;
     // Read after the chain: a deletion newer than the snapshot has set it before touching chains.

@@ -30,7 +30,10 @@ public record RowKey(Object[] values) implements Comparable<RowKey> {
   public int hashCode() {
     int h = 1;
     for (Object v : values) {
-      h = 31 * h + (v instanceof Number n ? Double.hashCode(n.doubleValue()) : v == null ? 0 : v.hashCode());
+      // Consistent with equals (ValueComparator): equal numbers of different Java types hash
+      // alike, byte arrays by content.
+      h = 31 * h + (v instanceof Number n ? Double.hashCode(n.doubleValue())
+          : v instanceof byte[] b ? Arrays.hashCode(b) : v == null ? 0 : v.hashCode());
     }
     return h;
   }

@@ -118,7 +118,7 @@ final class SnapshotReader {
           chain.append(s, row, op);
           previous = row;
         }
-        t.rows().put(new RowKey(key), chain);
+        t.putChain(new RowKey(key), chain);
       }
       for (IndexInfo idx : t.latestSchema().indexes()) {
         t.addIndex(idx);

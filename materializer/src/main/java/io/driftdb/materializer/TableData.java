@@ -23,7 +23,13 @@ public final class TableData {
   private volatile long historyHorizon = -1;
   /** SEQ of the last DELETE HISTORY applied to this table since startup (-1 = none). */
   private volatile long lastPurgeSeq = -1;
+  /** Every key's chain in key order, for scans and ranges. */
   private final ConcurrentSkipListMap<RowKey, VersionChain> rows = new ConcurrentSkipListMap<>();
+  /**
+   * The same chains by key, for point lookups: a hash probe instead of a skip-list descent of
+   * ~log2(n) key comparisons (the primary-key check of every INSERT, every replayed UPDATE).
+   */
+  private final ConcurrentHashMap<RowKey, VersionChain> byKey = new ConcurrentHashMap<>();
   private final Map<String, SecondaryIndex> indexes = new ConcurrentHashMap<>();
 
   /** The schema in force from {@code seq} on. */
@@ -80,8 +86,23 @@ public final class TableData {
     return schemas;
   }
 
+  /**
+   * Every key's version chain in key order, for scans; point lookups use {@link #chain}. Read
+   * only: the materializer writes through {@link #write} and {@link #putChain}, which keep the
+   * hash map in step (not wrapped, since a wrapper costs an object per entry of every scan).
+   */
   public NavigableMap<RowKey, VersionChain> rows() {
     return rows;
+  }
+
+  /** The version chain of {@code key}, or null if the key was never written (or its history was deleted). */
+  public VersionChain chain(RowKey key) {
+    return byKey.get(key);
+  }
+
+  /** How many keys have a version chain. */
+  public int keyCount() {
+    return byKey.size();
   }
 
   public SecondaryIndex index(String name) {
@@ -97,7 +118,7 @@ public final class TableData {
     if (!existsAt(seq)) {
       return null;
     }
-    VersionChain chain = rows.get(key);
+    VersionChain chain = byKey.get(key);
     return chain == null ? null : chain.rowAt(seq);
   }
 
@@ -107,7 +128,7 @@ public final class TableData {
    * or before it, and a transaction that read before it must not win against that write.
    */
   public long lastWriteSeq(RowKey key) {
-    VersionChain chain = rows.get(key);
+    VersionChain chain = byKey.get(key);
     return chain == null ? historyHorizon : chain.lastSeq();
   }
 
@@ -141,7 +162,11 @@ public final class TableData {
 
   void write(long seq, RowKey key, Object[] row, byte op) {
     lastModifiedSeq = Math.max(lastModifiedSeq, seq);
-    VersionChain chain = rows.computeIfAbsent(key, k -> new VersionChain());
+    VersionChain chain = byKey.get(key);
+    if (chain == null) {
+      chain = new VersionChain();
+      putChain(key, chain);
+    }
     if (op == VersionChain.DELETE) {
       Object[] last = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
       chain.append(seq, last, op);
@@ -156,6 +181,12 @@ public final class TableData {
         idx.add(key, row);
       }
     }
+  }
+
+  /** Writer side: installs a chain (a new key, or one read from a snapshot). */
+  void putChain(RowKey key, VersionChain chain) {
+    rows.put(key, chain);
+    byKey.put(key, chain);
   }
 
   void addIndex(IndexInfo info) {
@@ -198,8 +229,11 @@ public final class TableData {
       }
       if (keepFrom >= c.size()) {
         rows.remove(e.getKey(), c);
+        byKey.remove(e.getKey(), c);
       } else {
-        rows.replace(e.getKey(), c, c.suffix(keepFrom));
+        VersionChain kept = c.suffix(keepFrom);
+        rows.replace(e.getKey(), c, kept);
+        byKey.replace(e.getKey(), c, kept);
       }
       removed += keepFrom;
     }

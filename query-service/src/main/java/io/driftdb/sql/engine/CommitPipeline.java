@@ -284,7 +284,7 @@ public final class CommitPipeline {
         RowKey k = r.getKey();
         if (t != null) {
           // One primary-key lookup per written key (what t.rowAt and t.lastWriteSeq would each do again).
-          VersionChain chain = t.rows().get(k);
+          VersionChain chain = t.chain(k);
           long lastWrite = chain == null ? -1 : chain.lastSeq();
           boolean insert = w.wasInserted(tableId, k);
           if (insert && r.getValue() != null && chain != null && t.existsAt(head) && chain.rowAt(head) != null

@@ -62,9 +62,9 @@ public final class DriftEngine implements SqlEngine {
   private final java.util.concurrent.ScheduledExecutorService snapshotter;
   private volatile long lastSnapshotSeq = -1;
   /** Automatic snapshot policy: after this many transactions since the last snapshot. */
-  private static final long SNAPSHOT_EVERY_TRANSACTIONS = 20_000;
-  private static final long SNAPSHOT_EVERY_ROW_EVENTS = 2_000_000;
   private volatile long lastSnapshotRowEvents;
+  /** Row versions the last snapshot written by this process held (0 before the first). */
+  private volatile long lastSnapshotVersions;
   private final CommitPipeline pipeline;
   private final QueryPlanner planner = new QueryPlanner();
   private final AtomicInteger openSessions = new AtomicInteger();
@@ -131,12 +131,12 @@ public final class DriftEngine implements SqlEngine {
     snapshotter.scheduleWithFixedDelay(this::maybeSnapshot, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** The automatic policy: snapshot once enough of the log accumulated since the last one. */
+  /** The automatic policy ({@link SnapshotPolicy}). */
   private void maybeSnapshot() {
     try {
       long seq = materializer.appliedSeq();
-      if (seq - lastSnapshotSeq >= SNAPSHOT_EVERY_TRANSACTIONS
-          || materializer.rowEventsApplied() - lastSnapshotRowEvents >= SNAPSHOT_EVERY_ROW_EVENTS) {
+      if (SnapshotPolicy.DEFAULT.due(seq - lastSnapshotSeq, materializer.rowEventsApplied() - lastSnapshotRowEvents,
+          lastSnapshotVersions)) {
         checkpoint();
         pruneSnapshots(2);
       }
@@ -151,6 +151,7 @@ public final class DriftEngine implements SqlEngine {
       io.driftdb.materializer.SnapshotInfo info = snapshots.write(materializer);
       lastSnapshotSeq = info.seq();
       lastSnapshotRowEvents = materializer.rowEventsApplied();
+      lastSnapshotVersions = info.versions();
       LOG.info("snapshot at SEQ {}: {} ({} bytes, {} row versions)", info.seq(), info.file().getFileName(), info.bytes(),
           info.versions());
       return info;

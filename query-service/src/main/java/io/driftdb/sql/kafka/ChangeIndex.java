@@ -89,7 +89,7 @@ final class ChangeIndex {
   }
 
   private static boolean hasVersion(TableData t, RowKey key, long seq) {
-    VersionChain chain = t.rows().get(key);
+    VersionChain chain = t.chain(key);
     return chain != null && chain.hasVersionAt(seq);
   }
 

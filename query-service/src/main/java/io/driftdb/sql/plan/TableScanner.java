@@ -208,7 +208,7 @@ final class TableScanner {
         if (overlay != null && overlay.containsKey(k)) {
           continue;
         }
-        VersionChain c = t.rows().get(k);
+        VersionChain c = t.chain(k);
         if (c != null) {
           emitVisible(t, c, seq, snap, ids, out);
         }
@@ -253,7 +253,7 @@ final class TableScanner {
       if (overlay != null && overlay.containsKey(k)) {
         continue;
       }
-      VersionChain c = t.rows().get(k);
+      VersionChain c = t.chain(k);
       if (c != null) {
         emitVisible(t, c, seq, snap, ids, out);
       }
@@ -359,7 +359,7 @@ final class TableScanner {
           current = parts.next();
         }
         SecondaryIndex.Hit h = current.next();
-        VersionChain c = t.rows().get(h.key());
+        VersionChain c = t.chain(h.key());
         int i = c == null ? -1 : c.versionIndexAt(seq);
         if (i >= 0 && c.opAt(i) != VersionChain.DELETE && idx.holds(h, c.rowAtIndex(i))) {
           next = h.key();
