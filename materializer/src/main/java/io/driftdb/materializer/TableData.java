@@ -173,6 +173,9 @@ public final class TableData {
       return;
     }
     Object[] previous = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
+    if (previous != null) {
+      VersionChain.shareUnchangedCells(previous, row);
+    }
     chain.append(seq, row, op);
     for (SecondaryIndex idx : indexes.values()) {
       // The index keeps every value a key ever had; an UPDATE that leaves the indexed columns
