@@ -30,9 +30,19 @@ public record RowKey(Object[] values) implements Comparable<RowKey> {
   public int hashCode() {
     int h = 1;
     for (Object v : values) {
-      h = 31 * h + (v instanceof Number n ? Double.hashCode(n.doubleValue()) : v == null ? 0 : v.hashCode());
+      h = 31 * h + (v instanceof Number n ? numberHash(n.doubleValue()) : v == null ? 0 : v.hashCode());
     }
     return h;
+  }
+
+  /**
+   * Numerically equal keys of different classes are equal, so the hash depends on the value as a
+   * double only. Integral values hash as longs: Double.hashCode of consecutive integers differs
+   * only in high bits, which put a batch of consecutive keys into a handful of HashMap buckets.
+   */
+  private static int numberHash(double d) {
+    long l = (long) d;
+    return l == d && l != Long.MAX_VALUE && l != Long.MIN_VALUE ? Long.hashCode(l) : Double.hashCode(d);
   }
 
   @Override
