@@ -69,7 +69,15 @@ final class ResponseWriter {
   private void run() {
     try {
       while (true) {
-        KafkaApis.Pending p = queue.take();
+        KafkaApis.Pending p = queue.poll();
+        if (p == null || p == END || !p.body().isDone()) {
+          // Responses that are ready go out together, but none waits in the buffer while the
+          // next one waits for its fsync.
+          out.flush();
+        }
+        if (p == null) {
+          p = queue.take();
+        }
         if (p == END) {
           out.flush();
           return;
@@ -78,9 +86,6 @@ final class ResponseWriter {
         if (response != null) {
           out.writeInt(response.remaining());
           out.write(response.array(), response.arrayOffset() + response.position(), response.remaining());
-        }
-        if (queue.isEmpty()) {
-          out.flush(); // batch the flushes of responses that are ready together
         }
       }
     } catch (IOException e) {
