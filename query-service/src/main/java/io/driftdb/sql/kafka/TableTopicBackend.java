@@ -41,11 +41,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * (pk) DO UPDATE SET every column} for the rows and {@code DELETE ... WHERE pk = ?} per
  * tombstone. A record is the whole new row: columns it leaves out get their default or NULL,
  * also when it updates an existing row. Constraints, defaults and types are the engine's, as
- * for any SQL client. The offset returned to the producer is the
- * transaction's SEQ, so {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after
- * that batch. A batch that changes nothing (deletes of absent keys only) commits nothing and
- * gets the current head SEQ. A commit that loses to a concurrent transaction (40001, or 23505
- * for a key another transaction inserted meanwhile) is run again on a fresh snapshot.
+ * for any SQL client. The offset returned to the producer is the transaction's SEQ, so
+ * {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after that batch. A batch that
+ * changes nothing (deletes of absent keys only) commits nothing and gets the head SEQ once
+ * every batch submitted before it is applied. A commit that loses to a concurrent transaction
+ * (40001, or 23505 for a key another transaction inserted meanwhile; also an earlier batch of
+ * the same producer still waiting for its fsync) is run again on a fresh snapshot once the
+ * transactions in flight are applied. {@link #submit} returns once the transaction is in the
+ * commit pipeline, so the gateway can submit a connection's next batch before this one is
+ * durable.
  *
  * <p><b>Fetch = change events.</b> Offsets on the consumer side are per-table change-event
  * numbers ({@link ChangeIndex}), not SEQs: a transaction that writes n rows of a table gives n
