@@ -32,10 +32,20 @@ public record RowKey(Object[] values) implements Comparable<RowKey> {
     for (Object v : values) {
       // Consistent with equals (ValueComparator): equal numbers of different Java types hash
       // alike, byte arrays by content.
-      h = 31 * h + (v instanceof Number n ? Double.hashCode(n.doubleValue())
+      h = 31 * h + (v instanceof Number n ? numberHash(n.doubleValue())
           : v instanceof byte[] b ? Arrays.hashCode(b) : v == null ? 0 : v.hashCode());
     }
     return h;
+  }
+
+  /**
+   * Numerically equal keys of different classes are equal, so the hash depends on the value as a
+   * double only. Integral values hash as longs: Double.hashCode of consecutive integers differs
+   * only in high bits, which put a batch of consecutive keys into a handful of HashMap buckets.
+   */
+  private static int numberHash(double d) {
+    long l = (long) d;
+    return l == d && l != Long.MAX_VALUE && l != Long.MIN_VALUE ? Long.hashCode(l) : Double.hashCode(d);
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -88,16 +89,40 @@ final class KafkaApis {
   }
 
   /**
-   * Serves one frame (without its size prefix). Returns the response frame (without size
-   * prefix) or null when the request gets no response (Produce with acks=0).
+   * A response in preparation. {@code body} completes (never exceptionally) when it is ready,
+   * with null when the request gets no response (Produce with acks=0); {@link #encode()} then
+   * gives the frame (without size prefix). It is encoded on the thread that writes it, not on
+   * the one that completes it (for Produce, the log's writer thread).
    */
+  record Pending(RequestHeader header, short version, CompletableFuture<ApiMessage> body) {
+    ByteBuffer encode() {
+      ApiMessage m = body.join();
+      return m == null ? null : serialize(header, m, version);
+    }
+
+    /** Produce: its response waits for durability; later requests may be served meanwhile. */
+    boolean pipelined() {
+      return header.apiKey() == ApiKeys.PRODUCE;
+    }
+  }
+
+  /** Serves one frame synchronously: the response frame, or null when there is none. */
   ByteBuffer handle(ByteBuffer frame, Connection conn) {
-    Request req = parse(frame);
+    return submit(parse(frame), conn).encode();
+  }
+
+  /**
+   * Runs a parsed request. Everything but Produce is answered before this returns; a Produce
+   * request's batches are checked and submitted, and its response completes when they are
+   * durable.
+   */
+  Pending submit(Request req, Connection conn) {
     ApiKeys key = req.header().apiKey();
     short v = req.version();
     if (key == ApiKeys.API_VERSIONS && !versionSupported(key, v)) {
       // Kafka's rule: answer with version 0, so that any client can read the supported ranges.
-      return serialize(req.header(), apiVersions(Errors.UNSUPPORTED_VERSION), (short) 0);
+      return new Pending(req.header(), (short) 0,
+          CompletableFuture.completedFuture(apiVersions(Errors.UNSUPPORTED_VERSION)));
     }
     ApiMessage body;
     try {
@@ -105,20 +130,22 @@ final class KafkaApis {
     } catch (RuntimeException e) {
       throw new MalformedRequestException("cannot parse " + key + " v" + v + ": " + e.getMessage(), e);
     }
+    if (key == ApiKeys.PRODUCE) {
+      return new Pending(req.header(), v, produce.handle(body, v, conn, req.header().clientId()));
+    }
     ApiMessage response = switch (key) {
       case API_VERSIONS -> apiVersions(Errors.NONE);
       case METADATA -> metadata((MetadataRequestData) body, v, conn);
       case INIT_PRODUCER_ID -> initProducerId((InitProducerIdRequestData) body);
-      case PRODUCE -> produce.handle(body, v, conn, req.header().clientId());
       case FETCH -> fetch.handle(body, v);
       case LIST_OFFSETS -> listOffsets((ListOffsetsRequestData) body, v);
       case FIND_COORDINATOR -> findCoordinator((FindCoordinatorRequestData) body, v, conn);
       default -> groups.handle(key, body, v, conn, req.header().clientId());
     };
-    return response == null ? null : serialize(req.header(), response, v);
+    return new Pending(req.header(), v, CompletableFuture.completedFuture(response));
   }
 
-  private static Request parse(ByteBuffer frame) {
+  static Request parse(ByteBuffer frame) {
     RequestHeader header;
     try {
       header = RequestHeader.parse(frame);

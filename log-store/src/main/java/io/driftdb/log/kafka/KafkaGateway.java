@@ -14,9 +14,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +27,14 @@ import org.slf4j.LoggerFactory;
  * broker for unmodified Kafka clients (Java {@code KafkaProducer}/{@code KafkaConsumer} with
  * the classic group protocol, librdkafka/kcat) to produce to and consume from its topics.
  *
- * <p>Plain sockets, one thread per connection. Each connection is served strictly in order,
- * one request at a time: clients pipeline up to five requests and expect the responses in
- * order, and a broker does the same. Frames are {@code int32 size + payload}; a frame larger
+ * <p>Plain sockets, two threads per connection: one reads and serves requests in order, a
+ * {@link ResponseWriter} writes the responses in the same order (clients pipeline up to five
+ * requests and expect the responses in order). Produce requests are pipelined: while one waits
+ * for its transaction's fsync, the next ones of the connection are read, checked and submitted,
+ * so that a single producer's in-flight batches share group commits (the rule that keeps an
+ * idempotent producer's batches in sequence is in {@link ProduceHandler}). Any other request
+ * waits until the connection's earlier produce requests are done, and is then served as
+ * before. Frames are {@code int32 size + payload}; a frame larger
  * than {@code maxRequestBytes}, a non-positive size, or a request that cannot be parsed closes
  * that connection only, and the gateway keeps serving everyone else. No TLS or SASL: anyone who
  * can reach the port can produce, so bind it to a trusted interface.
@@ -108,6 +115,8 @@ public final class KafkaGateway implements AutoCloseable {
 
   private void serve(Socket socket) {
     String peer = String.valueOf(socket.getRemoteSocketAddress());
+    ResponseWriter writer = null;
+    boolean drain = false;
     try {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(config.idleTimeoutMs());
@@ -117,47 +126,85 @@ public final class KafkaGateway implements AutoCloseable {
           address().getPort());
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+      writer = new ResponseWriter(out, () -> closeQuietly(socket), peer, Thread.currentThread().getName() + "-out");
+      threads.add(writer.thread());
+      writer.start();
+      // Produce requests whose responses are not complete yet (they wait for durability).
+      ArrayDeque<KafkaApis.Pending> producing = new ArrayDeque<>();
       while (!closed) {
         int size;
         try {
           size = in.readInt();
         } catch (EOFException e) {
+          drain = true;
           return;
         } catch (SocketTimeoutException e) {
           LOG.debug("Kafka gateway: closing idle connection {}", peer);
+          drain = true;
           return;
         }
         if (size <= 0 || size > config.maxRequestBytes()) {
           LOG.info("Kafka gateway: closing connection {}: invalid request size {} (limit {})", peer, size,
               config.maxRequestBytes());
+          drain = true;
           return;
         }
         byte[] frame = new byte[size];
         in.readFully(frame);
-        ByteBuffer response;
+        KafkaApis.Pending response;
         try {
-          response = apis.handle(ByteBuffer.wrap(frame), conn);
+          KafkaApis.Request req = KafkaApis.parse(ByteBuffer.wrap(frame));
+          if (req.header().apiKey() != ApiKeys.PRODUCE) {
+            // Only Produce is pipelined: any other request sees every earlier produce of this
+            // connection done, as when requests were served one at a time.
+            for (KafkaApis.Pending p : producing) {
+              p.body().join();
+            }
+            producing.clear();
+          }
+          response = apis.submit(req, conn);
         } catch (KafkaApis.MalformedRequestException e) {
           LOG.info("Kafka gateway: closing connection {}: {}", peer, e.getMessage());
+          drain = true;
           return;
         } catch (RuntimeException e) {
           LOG.warn("Kafka gateway: closing connection {} after an internal error", peer, e);
+          drain = true;
           return;
         }
-        if (response != null) {
-          out.writeInt(response.remaining());
-          out.write(response.array(), response.arrayOffset() + response.position(), response.remaining());
-          out.flush();
+        if (response.pipelined()) {
+          while (!producing.isEmpty() && producing.peekFirst().body().isDone()) {
+            producing.pollFirst();
+          }
+          producing.addLast(response);
         }
+        writer.add(response);
       }
     } catch (SocketException | EOFException e) {
       LOG.debug("Kafka gateway: connection {} ended: {}", peer, e.toString());
     } catch (IOException e) {
       LOG.debug("Kafka gateway: connection {} failed: {}", peer, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
+      if (writer != null) {
+        // The responses to requests already served still go out (as before, when a request's
+        // response was written before the next one was read), then the socket is closed.
+        writer.finish();
+        if (drain) {
+          try {
+            writer.thread().join(CLOSE_WAIT_MS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
       closeQuietly(socket);
       sockets.remove(socket);
       threads.remove(Thread.currentThread());
+      if (writer != null) {
+        threads.remove(writer.thread());
+      }
     }
   }
 

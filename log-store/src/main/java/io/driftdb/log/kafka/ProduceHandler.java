@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -29,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * answers with the offset the producer sees as the batch's base offset. Checks, in order:
  * known topic and partition 0; magic 2; batch size ({@code maxMessageBytes}, MESSAGE_TOO_LARGE);
  * CRC (CORRUPT_MESSAGE); not transactional; decompressed size; then, for idempotent batches,
- * the producer's sequence ({@link ProducerStateTable}) with the entry locked across the append,
- * so a retry can never be appended twice. Record timestamps from the producer are ignored: the
+ * the producer's sequence ({@link ProducerStateTable}) with the entry locked while the batch is
+ * checked and submitted, so a retry can never be appended twice. The response waits for the
+ * batch to be durable, but the connection's next request is served meanwhile (see
+ * {@link KafkaGateway}). Record timestamps from the producer are ignored: the
  * backend's commit time is returned as the log-append time.
  */
 final class ProduceHandler {
@@ -46,9 +50,14 @@ final class ProduceHandler {
     this.producers = producers;
   }
 
-  /** The response, or null for acks=0 (Kafka sends none). */
-  ApiMessage handle(ApiMessage body, short v, KafkaApis.Connection conn, String clientId) {
+  /**
+   * Checks and submits every partition's batch now, in request order; the future completes
+   * with the response once every submitted batch is durable (with null for acks=0: Kafka sends
+   * no response then).
+   */
+  CompletableFuture<ApiMessage> handle(ApiMessage body, short v, KafkaApis.Connection conn, String clientId) {
     ProduceRequestData req = (ProduceRequestData) body;
+    List<CompletableFuture<?>> pending = new ArrayList<>();
     ProduceResponseData resp = new ProduceResponseData().setThrottleTimeMs(0);
     TopicBackend.Client client = new TopicBackend.Client(clientId, conn.clientAddress());
     for (ProduceRequestData.TopicProduceData td : req.topicData()) {
@@ -73,25 +82,35 @@ final class ProduceHandler {
         } else if (pd.index() != 0) {
           pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         } else {
-          producePartition(topic.get(), pd.records(), req.transactionalId(), client, pr, v);
+          CompletableFuture<?> f = producePartition(topic.get(), pd.records(), req.transactionalId(), client, pr, v);
+          if (!f.isDone()) {
+            pending.add(f);
+          }
         }
         tr.partitionResponses().add(pr);
       }
       resp.responses().add(tr);
     }
-    return req.acks() == 0 ? null : resp;
+    ApiMessage result = req.acks() == 0 ? null : resp;
+    return pending.isEmpty() ? CompletableFuture.completedFuture(result)
+        : CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(x -> result);
   }
 
-  private void producePartition(TopicInfo topic, BaseRecords records, String transactionalId,
-                                TopicBackend.Client client, ProduceResponseData.PartitionProduceResponse pr, short v) {
+  /**
+   * Fills {@code pr} now for a batch rejected before it reaches the backend, else when the
+   * submitted batch is durable; the future completes then (never exceptionally).
+   */
+  private CompletableFuture<?> producePartition(TopicInfo topic, BaseRecords records, String transactionalId,
+                                                TopicBackend.Client client,
+                                                ProduceResponseData.PartitionProduceResponse pr, short v) {
     if (transactionalId != null) {
       fail(pr, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "transactions are not supported by the DriftDB Kafka "
           + "gateway", v);
-      return;
+      return DONE;
     }
     if (!(records instanceof MemoryRecords mem) || mem.sizeInBytes() == 0) {
       fail(pr, Errors.INVALID_RECORD, "the request holds no record batch for this partition", v);
-      return;
+      return DONE;
     }
     Iterator<MutableRecordBatch> it = mem.batches().iterator();
     MutableRecordBatch batch;
@@ -99,74 +118,104 @@ final class ProduceHandler {
       batch = it.next();
       if (it.hasNext()) {
         fail(pr, Errors.INVALID_RECORD, "a produce request must hold exactly one record batch per partition", v);
-        return;
+        return DONE;
       }
     } catch (RuntimeException e) {
       fail(pr, Errors.CORRUPT_MESSAGE, "unreadable record batch: " + e.getMessage(), v);
-      return;
+      return DONE;
     }
     if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
       fail(pr, Errors.UNSUPPORTED_FOR_MESSAGE_FORMAT, "only record batches with magic 2 are accepted", v);
-      return;
+      return DONE;
     }
     if (batch.sizeInBytes() > config.maxMessageBytes()) {
       fail(pr, Errors.MESSAGE_TOO_LARGE, "the record batch has " + batch.sizeInBytes()
           + " bytes, more than the limit of " + config.maxMessageBytes(), v);
-      return;
+      return DONE;
     }
     try {
       batch.ensureValid();
     } catch (RuntimeException e) {
       fail(pr, Errors.CORRUPT_MESSAGE, e.getMessage(), v);
-      return;
+      return DONE;
     }
     if (batch.isTransactional() || batch.isControlBatch()) {
       fail(pr, Errors.INVALID_RECORD, "transactional and control batches are not supported", v);
-      return;
+      return DONE;
     }
     List<ProducedRecord> list;
     try {
       list = decode(batch);
     } catch (TopicBackendException e) {
       fail(pr, errorFor(e), e.getMessage(), v);
-      return;
+      return DONE;
     } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
       fail(pr, Errors.CORRUPT_MESSAGE, "cannot decode the record batch: " + e.getMessage(), v);
-      return;
+      return DONE;
     }
     if (!batch.hasProducerId()) {
-      append(topic, list, client, pr, v);
-      return;
+      CompletableFuture<Appended> submitted = submit(topic, list, client, pr, v);
+      return submitted == null ? DONE : answer(submitted, topic, pr, v);
     }
+    // Pipelining rule: a batch is checked against the producer's sequence and submitted to the
+    // backend under the entry's lock, and the sequence advances as soon as the backend has
+    // accepted it and ordered it after every earlier batch (its durability comes later). So
+    // the producer's next batch, read while this one waits for its fsync, is checked against
+    // it and lands after it. A batch the backend rejects does not advance the sequence, so the
+    // batches behind it get OUT_OF_ORDER_SEQUENCE_NUMBER, as from Kafka, and can never overtake
+    // it. A batch accepted but then not made durable (the log failed; every later append fails
+    // too until a restart, which forgets all producer state) is answered with the error, and
+    // so are its retries.
     ProducerStateTable.Entry entry = producers.entry(batch.producerId(), topic.id());
     synchronized (entry) {
       ProducerStateTable.Verdict verdict = ProducerStateTable.check(entry, batch.producerEpoch(),
           batch.baseSequence(), batch.lastSequence());
       if (verdict.duplicate() != null) {
-        pr.setErrorCode(Errors.NONE.code()).setBaseOffset(verdict.duplicate().offset())
-            .setLogAppendTimeMs(verdict.duplicate().timestampMs()).setLogStartOffset(0);
-        return;
+        return answer(verdict.duplicate().result(), topic, pr, v); // a retry: the original's result
       }
       if (!verdict.append()) {
         fail(pr, verdict.error(), verdict.message(), v);
-        return;
+        return DONE;
       }
-      Appended a = append(topic, list, client, pr, v);
-      if (a != null) {
-        ProducerStateTable.record(entry, batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), a.offset(),
-            a.timestampMs());
+      CompletableFuture<Appended> submitted = submit(topic, list, client, pr, v);
+      if (submitted == null) {
+        return DONE;
       }
+      ProducerStateTable.record(entry, batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(), submitted);
+      return answer(submitted, topic, pr, v);
     }
   }
 
-  private Appended append(TopicInfo topic, List<ProducedRecord> list, TopicBackend.Client client,
-                          ProduceResponseData.PartitionProduceResponse pr, short v) {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /** Submits to the backend; null (and {@code pr} filled) when it rejects the batch. */
+  private CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> list, TopicBackend.Client client,
+                                             ProduceResponseData.PartitionProduceResponse pr, short v) {
     try {
-      Appended a = backend.append(topic, list, client);
-      pr.setErrorCode(Errors.NONE.code()).setBaseOffset(a.offset()).setLogAppendTimeMs(a.timestampMs())
-          .setLogStartOffset(0);
-      return a;
-    } catch (TopicBackendException e) {
+      return backend.submit(topic, list, client);
+    } catch (RuntimeException e) {
+      failWith(e, topic, pr, v);
+      return null;
+    }
+  }
+
+  /** Fills {@code pr} when the submitted batch completes (on the thread that completes it: keep it cheap). */
+  private static CompletableFuture<?> answer(CompletableFuture<Appended> submitted, TopicInfo topic,
+                                             ProduceResponseData.PartitionProduceResponse pr, short v) {
+    return submitted.handle((a, e) -> {
+      if (e == null) {
+        pr.setErrorCode(Errors.NONE.code()).setBaseOffset(a.offset()).setLogAppendTimeMs(a.timestampMs())
+            .setLogStartOffset(0);
+      } else {
+        failWith(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, topic, pr, v);
+      }
+      return null;
+    });
+  }
+
+  private static void failWith(Throwable t, TopicInfo topic, ProduceResponseData.PartitionProduceResponse pr,
+                               short v) {
+    if (t instanceof TopicBackendException e) {
       Errors error = errorFor(e);
       if (error == Errors.UNKNOWN_SERVER_ERROR) {
         LOG.warn("append to {} failed", topic.name(), e);
@@ -176,11 +225,9 @@ final class ProduceHandler {
         pr.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage().setBatchIndex(e.recordIndex())
             .setBatchIndexErrorMessage(e.getMessage()));
       }
-      return null;
-    } catch (RuntimeException e) {
-      LOG.warn("append to {} failed", topic.name(), e);
-      fail(pr, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(e.getMessage()), v);
-      return null;
+    } else {
+      LOG.warn("append to {} failed", topic.name(), t);
+      fail(pr, Errors.UNKNOWN_SERVER_ERROR, String.valueOf(t.getMessage()), v);
     }
   }
 

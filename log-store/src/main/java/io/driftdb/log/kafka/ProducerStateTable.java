@@ -3,6 +3,7 @@ package io.driftdb.log.kafka;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.protocol.Errors;
@@ -36,8 +37,11 @@ final class ProducerStateTable {
 
   record Key(long producerId, long topicId) {}
 
-  /** A batch already appended: its sequence range and the offset it got. */
-  record CachedBatch(short epoch, int firstSeq, int lastSeq, long offset, long timestampMs) {}
+  /**
+   * A batch already submitted: its sequence range and its result (the offset it got), which
+   * may still be waiting for durability when a retry of it arrives.
+   */
+  record CachedBatch(short epoch, int firstSeq, int lastSeq, CompletableFuture<TopicBackend.Appended> result) {}
 
   /** Outcome of a check: proceed, a duplicate with its original result, or an error. */
   record Verdict(Errors error, CachedBatch duplicate, String message) {
@@ -107,14 +111,18 @@ final class ProducerStateTable {
         "expected sequence " + nextSeq(e.lastSeq) + ", got " + firstSeq);
   }
 
-  /** Call with the entry locked, after a successful append. */
-  static void record(Entry e, short epoch, int firstSeq, int lastSeq, long offset, long timestampMs) {
+  /**
+   * Call with the entry locked, once the backend accepted the batch and ordered it after every
+   * earlier one ({@link TopicBackend#submit}), before it is durable: the producer's next batch
+   * can then be checked and submitted while this one waits for its fsync.
+   */
+  static void record(Entry e, short epoch, int firstSeq, int lastSeq, CompletableFuture<TopicBackend.Appended> result) {
     if (epoch != e.epoch) {
       e.batches.clear();
       e.epoch = epoch;
     }
     e.lastSeq = lastSeq;
-    e.batches.addLast(new CachedBatch(epoch, firstSeq, lastSeq, offset, timestampMs));
+    e.batches.addLast(new CachedBatch(epoch, firstSeq, lastSeq, result));
     while (e.batches.size() > CACHED_BATCHES) {
       e.batches.removeFirst();
     }

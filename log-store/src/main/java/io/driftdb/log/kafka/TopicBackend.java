@@ -3,6 +3,7 @@ package io.driftdb.log.kafka;
 import io.driftdb.log.RecordHeader;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the Kafka-protocol gateway serves: a set of single-partition topics that can be appended
@@ -67,6 +68,18 @@ public interface TopicBackend {
    * was appended.
    */
   Appended append(TopicInfo topic, List<ProducedRecord> records, Client client);
+
+  /**
+   * {@link #append}, split in two so that the gateway can pipeline a connection's produce
+   * requests: returns once the batch is accepted and ordered after every batch submitted
+   * before it (a rejected batch throws here, as {@link #append} does, and nothing was
+   * appended); the future completes with the result once the batch is durable, or fails with a
+   * {@link TopicBackendException} if it could not be made durable. The default is a
+   * synchronous {@link #append}.
+   */
+  default CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client) {
+    return CompletableFuture.completedFuture(append(topic, records, client));
+  }
 
   /**
    * Change events with offset {@code >= offset}, at least one if any exist, then more while

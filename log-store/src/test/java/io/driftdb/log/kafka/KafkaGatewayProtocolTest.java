@@ -199,6 +199,84 @@ class KafkaGatewayProtocolTest {
   }
 
   @Test
+  void pipelinedProduceRequestsAreSubmittedBeforeTheFirstIsDurableAndAnsweredInOrder() throws Exception {
+    short v = 12;
+    try (RawKafkaClient c = client()) {
+      int init = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
+          .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1));
+      InitProducerIdResponseData pe = new InitProducerIdResponseData(
+          c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, init), (short) 4);
+      long pid = pe.producerId();
+      short epoch = pe.producerEpoch();
+
+      // Ten requests without reading a response; the sixth holds a bad record.
+      backend.holdDurability();
+      List<Integer> ids = new ArrayList<>();
+      for (int seq = 0; seq < 10; seq++) {
+        ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, seq,
+            seq == 5 ? "BAD five" : "v" + seq))));
+      }
+      // The first five are appended while none of them is durable: the gateway kept reading.
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (backend.appends.get() < 5 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(backend.appends).hasValue(5);
+      backend.releaseDurability();
+
+      List<ProduceResponseData.PartitionProduceResponse> answers = new ArrayList<>();
+      for (int id : ids) { // receive() checks that the responses come in request order
+        answers.add(new ProduceResponseData(c.receive(ApiKeys.PRODUCE, v, id), v).responses().iterator().next()
+            .partitionResponses().get(0));
+      }
+      long last = -1;
+      for (int seq = 0; seq < 5; seq++) {
+        assertThat(answers.get(seq).errorCode()).isZero();
+        assertThat(answers.get(seq).baseOffset()).isGreaterThan(last);
+        last = answers.get(seq).baseOffset();
+      }
+      assertThat(Errors.forCode(answers.get(5).errorCode())).isEqualTo(Errors.INVALID_RECORD);
+      for (int seq = 6; seq < 10; seq++) {
+        assertThat(Errors.forCode(answers.get(seq).errorCode())).as("behind the rejected batch: not appended")
+            .isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+      }
+      assertThat(backend.appends).hasValue(5);
+
+      // The producer resends from the rejected sequence on; a retry of a batch that was still
+      // waiting for durability gets its original offset.
+      backend.holdDurability();
+      ids.clear();
+      for (int seq = 5; seq < 10; seq++) {
+        ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, seq, "v" + seq))));
+      }
+      ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, 9, "v9"))));
+      backend.releaseDurability();
+      answers.clear();
+      for (int id : ids) {
+        answers.add(new ProduceResponseData(c.receive(ApiKeys.PRODUCE, v, id), v).responses().iterator().next()
+            .partitionResponses().get(0));
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(answers.get(i).errorCode()).isZero();
+        assertThat(answers.get(i).baseOffset()).isGreaterThan(last);
+        last = answers.get(i).baseOffset();
+      }
+      assertThat(answers.get(5).errorCode()).isZero();
+      assertThat(answers.get(5).baseOffset()).isEqualTo(answers.get(4).baseOffset());
+      assertThat(backend.values("users")).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9");
+
+      // A request of another kind waits for the produce requests before it.
+      backend.holdDurability();
+      int produceId = c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, 10, "v10")));
+      int metaId = c.send(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(null));
+      backend.releaseDurability();
+      assertThat(new ProduceResponseData(c.receive(ApiKeys.PRODUCE, v, produceId), v).responses().iterator().next()
+          .partitionResponses().get(0).errorCode()).isZero();
+      c.receive(ApiKeys.METADATA, (short) 12, metaId);
+    }
+  }
+
+  @Test
   void produceErrorsAreReportedPerPartitionAndAppendNothing() throws Exception {
     try (RawKafkaClient c = client()) {
       long none = RecordBatch.NO_PRODUCER_ID;

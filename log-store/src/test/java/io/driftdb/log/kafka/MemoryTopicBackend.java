@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +22,23 @@ final class MemoryTopicBackend implements TopicBackend {
   private long nextSeq = 100;
   private long version;
   final AtomicInteger appends = new AtomicInteger();
+  /** Submitted appends complete (become "durable") only when this completes; see {@link #holdDurability}. */
+  private volatile CompletableFuture<Void> durable = CompletableFuture.completedFuture(null);
+
+  /** From now on, appends are made at once but reported only at {@link #releaseDurability}. */
+  void holdDurability() {
+    durable = new CompletableFuture<>();
+  }
+
+  void releaseDurability() {
+    durable.complete(null);
+  }
+
+  @Override
+  public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client) {
+    Appended a = append(topic, records, client);
+    return durable.thenApply(x -> a);
+  }
 
   MemoryTopicBackend(String... names) {
     long id = 1;
@@ -133,6 +151,17 @@ final class MemoryTopicBackend implements TopicBackend {
   int eventCount(String topic) {
     synchronized (lock) {
       return events.get(topics.get(topic).id()).size();
+    }
+  }
+
+  /** The values of a topic's events, in offset order. */
+  List<String> values(String topic) {
+    synchronized (lock) {
+      List<String> out = new ArrayList<>();
+      for (ChangeEvent e : events.get(topics.get(topic).id())) {
+        out.add(e.value() == null ? null : new String(e.value(), StandardCharsets.UTF_8));
+      }
+      return out;
     }
   }
 }

@@ -53,6 +53,8 @@ public final class CommitPipeline {
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final Map<Long, Set<RowKey>> pendingKeys = new HashMap<>();
   private final Set<String> pendingTables = new HashSet<>();
+  /** The newest record appended (applied or not), for {@link #inFlightApplied()}. */
+  private InFlight lastSubmitted;
 
   /**
    * A record appended but not yet applied. {@code applied} completes (on the applying thread)
@@ -75,8 +77,23 @@ public final class CommitPipeline {
 
   /** Commits; returns the SEQ. Throws SqlError 40001 on a conflict, 23505 on a duplicate key. */
   public long commit(CommitRequest req) {
+    try {
+      return submit(req).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /**
+   * Validates and appends now (a conflict or duplicate key throws here, and nothing was
+   * appended); the future completes with the SEQ once the record is durable and applied. A
+   * caller may submit its next transaction before this one completes, so several of its
+   * transactions can share one group commit; they are applied in submission order. In
+   * cluster mode the verdict comes only with the apply, so this waits for it.
+   */
+  public CompletableFuture<Long> submit(CommitRequest req) {
     if (shared) {
-      return commitShared(req);
+      return CompletableFuture.completedFuture(commitShared(req));
     }
     InFlight f;
     synchronized (lock) {
@@ -89,22 +106,36 @@ public final class CommitPipeline {
       byte[] bytes = codec.encode(record);
       f = new InFlight(record, log.append(null, bytes, List.of()), keys, tables);
       inFlight.add(f);
+      lastSubmitted = f;
       keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
       pendingTables.addAll(tables);
     }
     // Runs on the writer thread when the append completes (or here, if it already has).
     f.future().whenComplete((a, e) -> drain());
-    Appended appended;
-    try {
-      appended = f.applied().join();
-    } catch (CompletionException e) {
-      if (f.future().isCompletedExceptionally()) {
-        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + e.getCause().getMessage(), e);
+    return f.applied().handle((appended, e) -> {
+      if (e == null) {
+        listener.committed();
+        return appended.seq();
       }
-      throw e.getCause() instanceof RuntimeException r ? r : e;
+      Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+      if (f.future().isCompletedExceptionally()) {
+        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
+      }
+      throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+    });
+  }
+
+  /**
+   * Completes once every transaction submitted so far is applied (or failed): then a snapshot
+   * taken at the applied SEQ sees them. Completed at once when nothing is in flight.
+   */
+  public CompletableFuture<Void> inFlightApplied() {
+    InFlight last;
+    synchronized (lock) {
+      last = lastSubmitted;
     }
-    listener.committed();
-    return appended.seq();
+    return last == null ? CompletableFuture.completedFuture(null)
+        : last.applied().handle((a, e) -> null);
   }
 
   /**

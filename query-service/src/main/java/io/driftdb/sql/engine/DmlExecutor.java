@@ -730,6 +730,52 @@ final class DmlExecutor {
     return returningQuery(s, clauses.returning()).columns();
   }
 
+  // ---- whole rows without SQL text (RowBatchWriter) ----
+
+  /**
+   * Upserts whole rows, then deletes by key, into {@code out}: what {@code INSERT ... ON
+   * CONFLICT (pk) DO UPDATE SET <every non-key column> = excluded.<column>} followed by
+   * {@code DELETE ... WHERE pk = ?} would write, with the same defaults, NOT NULL, key, CHECK,
+   * UNIQUE and FOREIGN KEY checks, but no parsing or planning. Values are stored forms already
+   * converted for their columns; a column absent from a row gets its default or NULL, also when
+   * the row replaces an existing one. A table without a primary key only gets inserts.
+   */
+  void writeRows(TableData t, TableSchema s, List<Map<Integer, Object>> upserts, List<RowKey> deletes, long seq,
+                 WriteSet out) {
+    for (Map<Integer, Object> values : upserts) {
+      Object[] image = new Object[s.rowWidth()];
+      values.forEach((id, v) -> image[id] = v);
+      applyDefaults(s, image, values.keySet(), seq);
+      if (!s.hasPrimaryKey()) {
+        putNew(t, s, image, seq, out, null, null, null);
+        continue;
+      }
+      checkNotNull(s, image);
+      RowKey key = keyOf(s, image);
+      Object[] old = visible(t, key, seq, out);
+      if (old == null) {
+        constraints.checkRow(t, s, key, image, seq, out);
+        out.put(t.tableId(), key, image, true);
+      } else if (s.columns().size() > s.primaryKey().size()) {
+        // The update keeps what the old image holds beyond the current columns (as UPDATE does).
+        Object[] next = Arrays.copyOf(old, Math.max(old.length, s.rowWidth()));
+        for (ColumnInfo c : s.columns()) {
+          if (!s.primaryKey().contains(c.id())) {
+            next[c.id()] = image[c.id()];
+          }
+        }
+        constraints.checkRow(t, s, key, next, seq, out);
+        out.put(t.tableId(), key, next, false);
+      } // else a key-only table: DO NOTHING, the row is already there
+    }
+    for (RowKey key : deletes) {
+      if (visible(t, key, seq, out) != null) {
+        out.put(t.tableId(), key, null, false);
+        constraints.parentChanged(t, key, null, seq, out, 0);
+      }
+    }
+  }
+
   // ---- document insert and COPY ----
 
   QueryResult documentInsert(String name, String json, long seq, WriteSet out) {

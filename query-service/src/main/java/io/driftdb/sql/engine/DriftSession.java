@@ -81,6 +81,10 @@ final class DriftSession implements SqlSession {
     return info;
   }
 
+  DmlExecutor dml() {
+    return dml;
+  }
+
   SessionSettings settings() {
     return settings;
   }

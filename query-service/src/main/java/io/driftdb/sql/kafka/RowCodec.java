@@ -3,9 +3,11 @@ package io.driftdb.sql.kafka;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.driftdb.log.kafka.TopicBackend.ProducedRecord;
 import io.driftdb.log.kafka.TopicBackendException;
@@ -76,6 +78,10 @@ public final class RowCodec {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+  /** Reads one value inside a document being streamed (the rest of the document follows it). */
+  private static final ObjectReader NESTED = JSON.readerFor(JsonNode.class)
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
@@ -155,6 +161,12 @@ public final class RowCodec {
     if (value.length >= 2 && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
       return decodeAvro(s, value, index);
     }
+    Map<Integer, Object> fast = decodeJsonStreaming(s, value, index);
+    return fast != null ? fast : decodeJsonTree(s, value, index);
+  }
+
+  /** The reference JSON decoding (and the one that words every error). */
+  static Map<Integer, Object> decodeJsonTree(TableSchema s, byte[] value, int index) {
     JsonNode doc;
     try {
       doc = JSON.readTree(value);
@@ -175,6 +187,51 @@ public final class RowCodec {
       row.put(c.id(), toColumn(c, f.getValue(), index, ""));
     }
     return row;
+  }
+
+  /**
+   * The common case without building a JSON tree (which cost about as much as the rest of the
+   * decoding): a well-formed object of known, distinct columns whose values convert. Strings,
+   * integers, booleans and nulls are read straight from the parser; other values (decimals,
+   * objects, arrays) and every value of a jsonb column go through the tree path's
+   * {@link #toColumn}. Null on anything else, and the tree path then decodes the value again
+   * and gives its exact error.
+   */
+  static Map<Integer, Object> decodeJsonStreaming(TableSchema s, byte[] value, int index) {
+    try (JsonParser p = JSON.getFactory().createParser(value)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Map<Integer, Object> row = new LinkedHashMap<>();
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        ColumnInfo c = s.column(p.currentName()).orElse(null);
+        if (c == null || row.containsKey(c.id())) {
+          return null;
+        }
+        JsonToken v = p.nextToken();
+        Object java;
+        if (v == JsonToken.VALUE_NULL) {
+          java = null;
+        } else if (c.type().kind() == ColumnType.Kind.JSONB || !v.isScalarValue() || v == JsonToken.VALUE_NUMBER_FLOAT) {
+          java = toColumn(c, NESTED.readTree(p), index, "");
+        } else if (v == JsonToken.VALUE_STRING) {
+          java = convert(c, p.getText(), index, "");
+        } else if (v == JsonToken.VALUE_NUMBER_INT) {
+          JsonParser.NumberType nt = p.getNumberType();
+          java = convert(c, nt == JsonParser.NumberType.INT || nt == JsonParser.NumberType.LONG ? (Object) p.getLongValue()
+              : new BigDecimal(p.getBigIntegerValue()), index, "");
+        } else if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+          java = convert(c, v == JsonToken.VALUE_TRUE, index, "");
+        } else {
+          return null;
+        }
+        row.put(c.id(), java);
+      }
+      return t == JsonToken.END_OBJECT && p.nextToken() == null ? row : null;
+    } catch (IOException | RuntimeException e) { // syntax, or a value that does not convert (TopicBackendException)
+      return null;
+    }
   }
 
   /**
@@ -253,13 +310,18 @@ public final class RowCodec {
     } catch (CharacterCodingException e) {
       throw invalid(index, "the key is not UTF-8 text");
     }
+    Object[] out = new Object[pk.size()];
+    if (out.length == 1 && isJsonLong(text)) {
+      // The usual numeric key: what the tree path does with a JSON integer, without the tree.
+      out[0] = convert(pk.get(0), Long.parseLong(text), index, "key: ");
+      return out;
+    }
     JsonNode k;
     try {
       k = JSON.readTree(text);
     } catch (IOException e) {
       k = null; // not JSON: the raw text is the key
     }
-    Object[] out = new Object[pk.size()];
     if (k != null && k.isObject()) {
       for (Iterator<String> it = k.fieldNames(); it.hasNext(); ) {
         String name = it.next();
@@ -300,6 +362,22 @@ public final class RowCodec {
     out[0] = k != null && k.isValueNode() ? toColumn(pk.get(0), k, index, "key: ") : convert(pk.get(0), text, index,
         "key: ");
     return out;
+  }
+
+  /** A JSON integer that fits a long: -?(0|[1-9][0-9]*), at most 18 digits (JSON allows no leading zeros). */
+  private static boolean isJsonLong(String text) {
+    int i = text.startsWith("-") ? 1 : 0;
+    int digits = text.length() - i;
+    if (digits < 1 || digits > 18 || (text.charAt(i) == '0' && digits > 1)) {
+      return false;
+    }
+    for (; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch < '0' || ch > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static JsonNode field(JsonNode obj, String name) {

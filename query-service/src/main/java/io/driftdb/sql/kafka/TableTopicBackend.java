@@ -6,23 +6,23 @@ import io.driftdb.log.kafka.KafkaGateway;
 import io.driftdb.log.kafka.TopicBackend;
 import io.driftdb.log.kafka.TopicBackendException;
 import io.driftdb.log.kafka.TopicBackendException.Kind;
-import io.driftdb.materializer.ColumnInfo;
 import io.driftdb.materializer.Materializer;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
 import io.driftdb.materializer.TableSchema;
 import io.driftdb.materializer.VersionChain;
-import io.driftdb.sql.QueryResult;
 import io.driftdb.sql.SessionInfo;
 import io.driftdb.sql.SqlError;
-import io.driftdb.sql.SqlSession;
 import io.driftdb.sql.engine.DriftEngine;
+import io.driftdb.sql.engine.RowBatchWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,15 +36,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>Produce = one transaction.</b> The records of one produce batch are decoded by
  * {@link RowCodec} (a bad record rejects the whole batch with INVALID_RECORD, nothing is
  * written), collapsed per key (the last record of a key wins; intermediate states are invisible
- * anyway, since a transaction is atomic), and committed as one transaction:
- * {@code BEGIN; INSERT ... VALUES ... ON CONFLICT (pk) DO UPDATE SET every column; DELETE ...
- * per tombstone; COMMIT}. A record is the whole new row: columns it leaves out get their
- * default or NULL, also when it updates an existing row. Constraints, defaults and types are
- * the engine's, as for any SQL client. The offset returned to the producer is the
- * transaction's SEQ, so {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after
- * that batch. A batch that changes nothing (deletes of absent keys only) commits nothing and
- * gets the current head SEQ. A commit that loses to a concurrent transaction (40001, or 23505
- * for a key another transaction inserted meanwhile) is run again on a fresh snapshot.
+ * anyway, since a transaction is atomic), and committed as one transaction by
+ * {@link RowBatchWriter}, without SQL text, with the effect of {@code INSERT ... ON CONFLICT
+ * (pk) DO UPDATE SET every column} for the rows and {@code DELETE ... WHERE pk = ?} per
+ * tombstone. A record is the whole new row: columns it leaves out get their default or NULL,
+ * also when it updates an existing row. Constraints, defaults and types are the engine's, as
+ * for any SQL client. The offset returned to the producer is the transaction's SEQ, so
+ * {@code SELECT ... AS OF @SEQ:<offset>} shows the state right after that batch. A batch that
+ * changes nothing (deletes of absent keys only) commits nothing and gets the head SEQ once
+ * every batch submitted before it is applied. A commit that loses to a concurrent transaction
+ * (40001, or 23505 for a key another transaction inserted meanwhile; also an earlier batch of
+ * the same producer still waiting for its fsync) is run again on a fresh snapshot once the
+ * transactions in flight are applied. {@link #submit} returns once the transaction is in the
+ * commit pipeline, so the gateway can submit a connection's next batch before this one is
+ * durable.
  *
  * <p><b>Fetch = change events.</b> Offsets on the consumer side are per-table change-event
  * numbers ({@link ChangeIndex}), not SEQs: a transaction that writes n rows of a table gives n
@@ -57,13 +62,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TableTopicBackend implements TopicBackend {
   private static final int CONFLICT_RETRIES = 50;
-  private static final int ROWS_PER_STATEMENT = 500;
 
   private final DriftEngine engine;
+  private final RowBatchWriter writer;
   private final Map<Long, ChangeIndex> indexes = new ConcurrentHashMap<>();
 
   public TableTopicBackend(DriftEngine engine) {
     this.engine = engine;
+    this.writer = new RowBatchWriter(engine);
   }
 
   /** Starts a Kafka gateway serving {@code engine}'s tables. */
@@ -115,143 +121,69 @@ public final class TableTopicBackend implements TopicBackend {
 
   @Override
   public Appended append(TopicInfo topic, List<ProducedRecord> records, Client client) {
+    try {
+      return submit(topic, records, client).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client) {
     SessionInfo info = new SessionInfo("kafka", "driftdb",
         "kafka:" + (client.clientId() == null ? "" : client.clientId()), client.address());
     for (int attempt = 0; ; attempt++) {
       TableSchema s = table(topic).latestSchema();
-      List<RowCodec.Change> changes = collapse(s, records);
-      try (SqlSession session = engine.openSession(info)) {
-        long seq = commit(session, s, changes);
-        if (seq < 0) {
-          seq = mat().appliedSeq(); // nothing to change: the state after this batch is the current one
+      RowBatchWriter.Batch batch = decode(s, records);
+      try {
+        return writer.submit(info, batch).handle((seq, e) -> {
+          if (e != null) {
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            throw cause instanceof SqlError sql ? translate(sql, topic) : new TopicBackendException(Kind.INTERNAL, -1,
+                "table \"" + topic.name() + "\": " + cause, cause);
+          }
+          return new Appended(seq, timestampOf(seq));
+        });
+      } catch (RowBatchWriter.Conflict e) {
+        if (attempt >= CONFLICT_RETRIES) {
+          throw translate(e.error(), topic);
         }
-        return new Appended(seq, timestampOf(seq));
-      } catch (CommitConflict e) {
-        if (attempt < CONFLICT_RETRIES) {
-          continue;
-        }
-        throw translate(e.error, topic);
+        // The winner may still be in flight (perhaps our own previous batch): retry on a
+        // snapshot that includes it, else the retry would lose the same way.
+        writer.inFlightApplied().join();
       } catch (SqlError e) {
         throw translate(e, topic);
       }
     }
   }
 
-  /** Decodes every record (any error rejects the batch) and keeps the last change per key. */
-  private static List<RowCodec.Change> collapse(TableSchema s, List<ProducedRecord> records) {
+  /**
+   * Decodes every record (any error rejects the batch) and keeps the last change per key:
+   * intermediate states of a key within one transaction are invisible anyway.
+   */
+  private static RowBatchWriter.Batch decode(TableSchema s, List<ProducedRecord> records) {
     Map<RowKey, RowCodec.Change> byKey = new LinkedHashMap<>();
-    List<RowCodec.Change> keyless = new ArrayList<>();
+    List<Map<Integer, Object>> upserts = new ArrayList<>();
+    List<RowKey> deletes = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       RowCodec.Change c = RowCodec.decode(s, records.get(i), i);
       if (c.key() == null) {
-        keyless.add(c);
+        upserts.add(c.row()); // a table without a primary key: every record is a new row
       } else {
         byKey.remove(c.key());
         byKey.put(c.key(), c);
       }
     }
-    List<RowCodec.Change> out = new ArrayList<>(byKey.values());
-    out.addAll(keyless);
-    return out;
-  }
-
-  /** A commit lost to a concurrent transaction; the whole batch is retried on a fresh snapshot. */
-  private static final class CommitConflict extends RuntimeException {
-    final SqlError error;
-
-    CommitConflict(SqlError error) {
-      super(error.getMessage(), error, false, false);
-      this.error = error;
-    }
-  }
-
-  /** Runs the transaction; returns its SEQ, or -1 when it wrote nothing. */
-  private static long commit(SqlSession session, TableSchema s, List<RowCodec.Change> changes) {
-    session.execute("BEGIN", List.of());
-    List<RowCodec.Change> upserts = new ArrayList<>();
-    List<RowCodec.Change> deletes = new ArrayList<>();
-    for (RowCodec.Change c : changes) {
-      (c.row() == null ? deletes : upserts).add(c);
-    }
-    for (int from = 0; from < upserts.size(); from += ROWS_PER_STATEMENT) {
-      List<RowCodec.Change> chunk = upserts.subList(from, Math.min(upserts.size(), from + ROWS_PER_STATEMENT));
-      List<Object> params = new ArrayList<>();
-      session.execute(upsertSql(s, chunk, params), params);
-    }
-    if (!deletes.isEmpty()) {
-      String sql = deleteSql(s);
-      for (RowCodec.Change c : deletes) {
-        session.execute(sql, List.of(c.key().values()));
+    List<Map<Integer, Object>> keyed = new ArrayList<>(byKey.size());
+    for (RowCodec.Change c : byKey.values()) {
+      if (c.row() == null) {
+        deletes.add(c.key());
+      } else {
+        keyed.add(c.row());
       }
     }
-    try {
-      session.execute("COMMIT", List.of());
-    } catch (SqlError e) {
-      // At COMMIT the sequencer validates against transactions committed since our snapshot:
-      // a write-write conflict (40001), or a concurrent insert of the same new key (23505),
-      // which the upsert would have turned into an update had it seen it. Run it again.
-      if (SqlError.SERIALIZATION_FAILURE.equals(e.sqlState()) || SqlError.UNIQUE_VIOLATION.equals(e.sqlState())) {
-        throw new CommitConflict(e);
-      }
-      throw e;
-    }
-    QueryResult r = session.execute("SELECT last_commit_seq()", List.of());
-    Object seq = r.rows().isEmpty() ? null : r.rows().get(0)[0];
-    return seq == null ? -1 : ((Number) seq).longValue();
-  }
-
-  /**
-   * {@code INSERT INTO t (all columns) VALUES (?, DEFAULT, ...), ... ON CONFLICT (pk) DO UPDATE
-   * SET c = excluded.c} for every non-key column: the record replaces the whole row.
-   */
-  static String upsertSql(TableSchema s, List<RowCodec.Change> rows, List<Object> params) {
-    StringBuilder b = new StringBuilder("INSERT INTO ").append(quote(s.name())).append(" (");
-    List<ColumnInfo> cols = s.columns();
-    for (int i = 0; i < cols.size(); i++) {
-      b.append(i == 0 ? "" : ", ").append(quote(cols.get(i).name()));
-    }
-    b.append(") VALUES ");
-    for (int r = 0; r < rows.size(); r++) {
-      Map<Integer, Object> row = rows.get(r).row();
-      b.append(r == 0 ? "(" : ", (");
-      for (int i = 0; i < cols.size(); i++) {
-        b.append(i == 0 ? "" : ", ");
-        if (row.containsKey(cols.get(i).id())) {
-          b.append('?');
-          params.add(row.get(cols.get(i).id()));
-        } else {
-          b.append("DEFAULT");
-        }
-      }
-      b.append(')');
-    }
-    if (s.hasPrimaryKey()) {
-      b.append(" ON CONFLICT (");
-      for (int i = 0; i < s.primaryKey().size(); i++) {
-        b.append(i == 0 ? "" : ", ").append(quote(s.columnById(s.primaryKey().get(i)).name()));
-      }
-      b.append(')');
-      List<String> sets = new ArrayList<>();
-      for (ColumnInfo c : cols) {
-        if (!s.primaryKey().contains(c.id())) {
-          sets.add(quote(c.name()) + " = excluded." + quote(c.name()));
-        }
-      }
-      b.append(sets.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", sets));
-    }
-    return b.toString();
-  }
-
-  static String deleteSql(TableSchema s) {
-    StringBuilder b = new StringBuilder("DELETE FROM ").append(quote(s.name())).append(" WHERE ");
-    for (int i = 0; i < s.primaryKey().size(); i++) {
-      b.append(i == 0 ? "" : " AND ").append(quote(s.columnById(s.primaryKey().get(i)).name())).append(" = ?");
-    }
-    return b.toString();
-  }
-
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
+    keyed.addAll(upserts);
+    return new RowBatchWriter.Batch(s, keyed, deletes);
   }
 
   private static TopicBackendException translate(SqlError e, TopicInfo topic) {

@@ -139,4 +139,41 @@ class KafkaProducerToTableTest {
     assertThat(db.rows("SELECT count(*) FROM users")).containsExactly("4");
     assertThat(db.rows("SELECT count(*) FROM users FOR SYSTEM_TIME ALL")).containsExactly("60");
   }
+
+  @Test
+  void oneProducersPipelinedBatchesLandInSendOrder() throws Exception {
+    // Small batches and 5 requests in flight: the gateway submits a connection's next batches
+    // while the first waits for its fsync. Half the records rewrite 10 hot keys, so later
+    // batches also conflict with earlier ones still in flight and must wait, not overtake.
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<String, String> p = db.producer(ProducerConfig.BATCH_SIZE_CONFIG, 400,
+        ProducerConfig.LINGER_MS_CONFIG, 0, "max.in.flight.requests.per.connection", 5)) {
+      for (int i = 0; i < 1000; i++) {
+        String key = i % 2 == 0 ? "hot" + (i % 20) : "cold" + i;
+        sent.add(p.send(new ProducerRecord<>("users", key, "{\"age\": " + i + "}")));
+      }
+      p.flush();
+    }
+    // A record's offset is its batch's SEQ plus its index in the batch, so offsets of
+    // consecutive batches overlap; the SEQs of the transactions follow the send order.
+    Map<String, Long> seqOf = new HashMap<>();
+    for (String r : db.rows("SELECT id, _seq_from FROM users WHERE id LIKE 'cold%'")) {
+      seqOf.put(r.split("\\|")[0], Long.parseLong(r.split("\\|")[1]));
+    }
+    long last = -1;
+    for (int i = 1; i < 1000; i += 2) {
+      long seq = seqOf.get("cold" + i);
+      assertThat(seq).as("the transaction of record " + i).isGreaterThanOrEqualTo(last);
+      assertThat(sent.get(i).get().offset() - seq).isBetween(0L, 999L);
+      last = seq;
+    }
+    assertThat(new java.util.HashSet<>(seqOf.values()).size()).as("several batches").isGreaterThan(5);
+    assertThat(db.rows("SELECT count(*) FROM users")).containsExactly("510");
+    // The last write of each hot key wins: hotN was last written by record 980 + N.
+    assertThat(db.rows("SELECT id, age FROM users WHERE id LIKE 'hot%' ORDER BY age"))
+        .hasSize(10).allSatisfy(r -> assertThat(Integer.parseInt(r.split("\\|")[1])).isGreaterThanOrEqualTo(980));
+    for (int i = 980; i < 1000; i += 2) {
+      assertThat(db.rows("SELECT age FROM users WHERE id = 'hot" + (i % 20) + "'")).containsExactly(Integer.toString(i));
+    }
+  }
 }

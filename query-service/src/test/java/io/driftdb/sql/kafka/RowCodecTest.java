@@ -118,4 +118,37 @@ class RowCodecTest {
     TableSchema keyless = schema(List.of(), new String[][] {{"v", "text"}});
     assertThatThrownBy(() -> RowCodec.decode(keyless, rec("k", null), 0)).hasMessageContaining("has no primary key");
   }
+
+  @Test
+  void streamingDecodingGivesWhatTheTreeDecodingGives() {
+    TableSchema s = schema(List.of(2), COLUMNS);
+    String[] docs = {
+        "{\"i\": 1, \"b\": -9223372036854775808, \"num\": 1.50, \"d\": 2.5e3, \"r\": 7, \"t\": \"x\", \"ok\": false}",
+        "{\"d\": 123456789012345678901234567890, \"i\": 2, \"doc\": \"text\", \"n\": null}",
+        "{\"doc\": [1, {\"a\": 2.50}], \"I\": 3, \"id\": 12, \"c\": \"ab\", \"day\": \"2025-01-02\"}",
+        "{\"doc\": 1.0, \"i\": 4, \"ts\": \"2025-01-02 10:00:00\", \"raw\": \"\\\\x0a\", \"ok\": \"true\"}",
+        "{}"};
+    for (String d : docs) {
+      byte[] b = d.getBytes(StandardCharsets.UTF_8);
+      Map<Integer, Object> streamed = RowCodec.decodeJsonStreaming(s, b, 0);
+      assertThat(streamed).as(d).isNotNull();
+      assertThat(streamed.keySet()).as(d).containsExactlyElementsOf(RowCodec.decodeJsonTree(s, b, 0).keySet());
+      RowCodec.decodeJsonTree(s, b, 0).forEach((id, v) -> assertThat(streamed.get(id)).as(d + " column " + id)
+          .isEqualTo(v));
+    }
+    // Whatever the streaming decoder does not take, the tree decoder words the error of.
+    for (String bad : new String[] {"{\"i\": 1} {}", "{\"i\": 1, \"i\": 2}", "{\"i\": 1, \"I\": 2}", "[1]", "{\"x\": 1}",
+        "{\"i\": \"one\"}", "{\"i\": [1]}", "{\"i\": 1", "null", ""}) {
+      assertThat(RowCodec.decodeJsonStreaming(s, bad.getBytes(StandardCharsets.UTF_8), 0)).as(bad).isNull();
+      assertThatThrownBy(() -> RowCodec.decode(s, rec("1", bad), 0)).as(bad).isInstanceOf(TopicBackendException.class);
+    }
+    // Numeric keys take a short cut; "007" is not JSON, so it stays text.
+    TableSchema textKey = schema(List.of(0), new String[][] {{"id", "text"}});
+    assertThat(RowCodec.decode(textKey, rec("007", null), 0).key()).isEqualTo(RowKey.of("007"));
+    assertThat(RowCodec.decode(textKey, rec("-12", null), 0).key()).isEqualTo(RowKey.of("-12"));
+    TableSchema intKey = schema(List.of(0), new String[][] {{"id", "bigint"}});
+    assertThat(RowCodec.decode(intKey, rec("-0", null), 0).key()).isEqualTo(RowKey.of(0L));
+    assertThat(RowCodec.decode(intKey, rec("123456789012345678", null), 0).key())
+        .isEqualTo(RowKey.of(123456789012345678L));
+  }
 }
