@@ -16,4 +16,4 @@ if [ -n "${DRIFTDB_PASSWORD_FILE:-}" ]; then
 fi
 unset DRIFTDB_ADMIN_TOKEN_FILE DRIFTDB_PASSWORD_FILE
 # shellcheck disable=SC2086
-exec java ${DRIFTDB_JAVA_OPTS:-} -cp '/opt/driftdb/classes:/opt/driftdb/lib/*' io.driftdb.server.DriftServer "$@"
+exec java -XX:MaxTenuringThreshold=0 ${DRIFTDB_JAVA_OPTS:-} -cp '/opt/driftdb/classes:/opt/driftdb/lib/*' io.driftdb.server.DriftServer "$@"
