@@ -138,9 +138,7 @@ final class LiteralParameters {
         return null; // already parameterized
       }
     }
-    StringBuilder out = null;
-    List<Literal> literals = null;
-    int copied = 0;
+    ShapeBuilder shape = new ShapeBuilder(sql);
     boolean afterWhere = false;
     for (int i = 1; i < t.size() - 1; i++) {
       Token k = t.get(i);
@@ -165,19 +163,9 @@ final class LiteralParameters {
       if (lit == null) {
         continue;
       }
-      if (out == null) {
-        out = new StringBuilder(sql.length());
-        literals = new ArrayList<>();
-      }
-      literals.add(lit);
-      out.append(sql, copied, t.get(first).start()).append('$').append(literals.size());
-      copied = k.end();
+      shape.replace(t.get(first).start(), k.end(), lit);
     }
-    if (out == null) {
-      return null;
-    }
-    out.append(sql, copied, sql.length());
-    return new Shape(out.toString(), List.copyOf(literals));
+    return shape.build();
   }
 
   /**
@@ -218,9 +206,7 @@ final class LiteralParameters {
     if (values < 0) {
       return null;
     }
-    StringBuilder out = null;
-    List<Literal> literals = null;
-    int copied = 0;
+    ShapeBuilder shape = new ShapeBuilder(sql);
     depth = 0;
     for (int i = values + 1; i < t.size() - 1; i++) {
       Token k = t.get(i);
@@ -250,19 +236,9 @@ final class LiteralParameters {
       if (lit == null) {
         continue;
       }
-      if (out == null) {
-        out = new StringBuilder(sql.length());
-        literals = new ArrayList<>();
-      }
-      literals.add(lit);
-      out.append(sql, copied, t.get(first).start()).append('$').append(literals.size());
-      copied = k.end();
+      shape.replace(t.get(first).start(), k.end(), lit);
     }
-    if (out == null) {
-      return null;
-    }
-    out.append(sql, copied, sql.length());
-    return new Shape(out.toString(), List.copyOf(literals));
+    return shape.build();
   }
 
   /** A VALUES cell's value as the insert path reads the literal: Long, BigDecimal or String. */
@@ -341,5 +317,33 @@ final class LiteralParameters {
   private static boolean endsOperand(Token k) {
     return k.kind() == Token.Kind.EOF || k.isSymbol(")") || k.isSymbol(";") || k.isSymbol(",")
         || k.kind() == Token.Kind.WORD && FOLLOWERS.contains(k.text());
+  }
+
+  /** Copies a statement's text, putting $1, $2, ... in place of the literals replaced. */
+  private static final class ShapeBuilder {
+    private final String sql;
+    private final StringBuilder out;
+    private final List<Literal> literals = new ArrayList<>();
+    private int copied;
+
+    ShapeBuilder(String sql) {
+      this.sql = sql;
+      this.out = new StringBuilder(sql.length());
+    }
+
+    void replace(int start, int end, Literal lit) {
+      literals.add(lit);
+      out.append(sql, copied, start).append('$').append(literals.size());
+      copied = end;
+    }
+
+    /** The shape, or null when no literal was replaced. */
+    Shape build() {
+      if (literals.isEmpty()) {
+        return null;
+      }
+      out.append(sql, copied, sql.length());
+      return new Shape(out.toString(), List.copyOf(literals));
+    }
   }
 }
