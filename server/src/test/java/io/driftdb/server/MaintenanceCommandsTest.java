@@ -66,6 +66,7 @@ class MaintenanceCommandsTest {
     CliResult r = Cli.run("replay", "--data", data.toString());
     assertThat(r.exitCode()).as("%s", r).isZero();
     assertThat(r.stdout()).contains("Replayed 4 transactions (3 row events").contains("transactions/s")
+        .contains("row events/s")
         .contains("Head SEQ 3, 1 table.");
     // Not a terminal: plain progress lines instead of a bar.
     assertThat(r.stderr()).contains("replay: 4/4 records (100.0%)").contains("ETA").doesNotContain("\r");

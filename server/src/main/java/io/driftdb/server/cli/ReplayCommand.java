@@ -173,9 +173,10 @@ public final class ReplayCommand implements Callable<Integer> {
     String reached = headSeq == null ? "Head SEQ " + m.appliedSeq()
         : "Stopped at SEQ " + m.appliedSeq() + " (head SEQ " + headSeq + ")";
     return String.format(Locale.ROOT,
-        "Replayed %s transactions (%s row events, %s) in %.2f s: %s transactions/s, %s/s. %s, %d %s.",
+        "Replayed %s transactions (%s row events, %s) in %.2f s: %s transactions/s, %s row events/s, %s/s. %s, %d %s.",
         Units.count(s.records()), Units.count(m.rowEventsApplied()), Units.bytes(s.bytes()), s.seconds(),
-        Units.count(s.recordsPerSecond()), Units.bytes(s.bytesPerSecond()), reached,
+        Units.count(s.recordsPerSecond()), Units.count(m.rowEventsApplied() / Math.max(s.seconds(), 1e-3)),
+        Units.bytes(s.bytesPerSecond()), reached,
         tables, tables == 1 ? "table" : "tables");
   }
 }
