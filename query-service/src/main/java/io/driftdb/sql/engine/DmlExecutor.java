@@ -68,6 +68,8 @@ final class DmlExecutor {
    */
   record InsertTemplate(String table, List<String> columns, List<Object[]> cells, List<Integer> paramOrder) {}
   private static final Object NOT_LITERAL = new Object();
+  /** A template's clauses: no ON CONFLICT, no RETURNING (split once, not per execution). */
+  private static final DmlClauses PLAIN_INSERT = DmlClauses.split("INSERT");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DriftEngine engine;
@@ -275,7 +277,7 @@ final class DmlExecutor {
               "column \"" + c.toLowerCase() + "\" of relation \"" + s.name() + "\" does not exist")));
         }
       }
-      return insertRows(t, s, targets, resolve(tpl.cells(), params), null, DmlClauses.split("INSERT"), seq, out, params);
+      return insertRows(t, s, targets, resolve(tpl.cells(), params), null, PLAIN_INSERT, seq, out, params);
     });
   }
 

@@ -322,16 +322,19 @@ final class LiteralParameters {
   /** Copies a statement's text, putting $1, $2, ... in place of the literals replaced. */
   private static final class ShapeBuilder {
     private final String sql;
-    private final StringBuilder out;
-    private final List<Literal> literals = new ArrayList<>();
+    private final List<Literal> literals = new ArrayList<>(4);
+    /** Allocated at the first literal: most statements checked have none. */
+    private StringBuilder out;
     private int copied;
 
     ShapeBuilder(String sql) {
       this.sql = sql;
-      this.out = new StringBuilder(sql.length());
     }
 
     void replace(int start, int end, Literal lit) {
+      if (out == null) {
+        out = new StringBuilder(sql.length());
+      }
       literals.add(lit);
       out.append(sql, copied, start).append('$').append(literals.size());
       copied = end;
@@ -339,7 +342,7 @@ final class LiteralParameters {
 
     /** The shape, or null when no literal was replaced. */
     Shape build() {
-      if (literals.isEmpty()) {
+      if (out == null) {
         return null;
       }
       out.append(sql, copied, sql.length());
