@@ -43,6 +43,25 @@ class LogCompactionTest {
         .clock(clock == null ? System::currentTimeMillis : clock::get).build();
   }
 
+  /** What a test wrote: its random source, the clock that stamps records, and every record as appended. */
+  private static final class Workload {
+    final Random rnd;
+    final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    final Map<Long, Expected> expected = new LinkedHashMap<>();
+
+    Workload(long seed) {
+      this.rnd = new Random(seed);
+    }
+
+    LogConfig config(Path d, long segmentBytes, Compression codec) {
+      return LogCompactionTest.config(d, segmentBytes, codec, clock);
+    }
+
+    void append(LocalLog log, int bursts) {
+      LogCompactionTest.append(log, rnd, bursts, clock, expected);
+    }
+  }
+
   /** Appends bursts of random records (several per batch, several timestamps per batch). */
   private static void append(LocalLog log, Random rnd, int bursts, AtomicLong clock, Map<Long, Expected> out) {
     for (int burst = 0; burst < bursts; burst++) {
@@ -150,13 +169,11 @@ class LogCompactionTest {
 
   @Test
   void mergeAndRecompressionKeepEverySeqTimestampAndByte() throws Exception {
-    Random rnd = new Random(7);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
+    Workload w = new Workload(7);
     // Small uncompressed segments, some zstd ones in between (a codec change between runs).
     for (Compression codec : List.of(Compression.NONE, Compression.ZSTD, Compression.NONE)) {
-      try (LocalLog log = LocalLog.open(config(dir, 2048, codec, clock))) {
-        append(log, rnd, 60, clock, expected);
+      try (LocalLog log = LocalLog.open(w.config(dir, 2048, codec))) {
+        w.append(log, 60);
       }
     }
     int before = SegmentFiles.list(dir).size();
@@ -164,7 +181,7 @@ class LogCompactionTest {
     assertThat(sealedCodecs(dir)).contains(0, 4);
     long activeBytes = Files.size(SegmentFiles.list(dir).get(before - 1).log());
 
-    try (LocalLog log = LocalLog.open(config(dir, 64 * 1024, Compression.NONE, clock))) {
+    try (LocalLog log = LocalLog.open(w.config(dir, 64 * 1024, Compression.NONE))) {
       CompactionReport r = log.compact(RecordRewriter.NONE);
       assertThat(r.segmentsIn()).isGreaterThanOrEqualTo(before - 1); // every sealed one, some twice
       assertThat(r.recordsChanged()).isZero();
@@ -172,29 +189,27 @@ class LogCompactionTest {
       assertThat(sealedCodecs(dir)).containsExactly(4);
       // The active segment is never touched.
       assertThat(Files.size(SegmentFiles.list(dir).get(log.segmentCount() - 1).log())).isEqualTo(activeBytes);
-      assertRecords(readAll(log), expected);
-      assertTimeLookups(log, expected, rnd);
+      assertRecords(readAll(log), w.expected);
+      assertTimeLookups(log, w.expected, w.rnd);
       // Nothing left to do: a second run changes nothing.
       assertThat(log.compact(RecordRewriter.NONE)).isEqualTo(CompactionReport.NOTHING);
       // Appends go on after the merge, into the untouched active segment and beyond.
-      append(log, rnd, 40, clock, expected);
-      assertRecords(readAll(log), expected);
+      w.append(log, 40);
+      assertRecords(readAll(log), w.expected);
     }
     assertThat(leftovers(dir)).isEmpty();
-    try (LocalLog log = LocalLog.open(config(dir, 64 * 1024, Compression.NONE, clock))) {
-      assertRecords(readAll(log), expected);
-      assertTimeLookups(log, expected, rnd);
+    try (LocalLog log = LocalLog.open(w.config(dir, 64 * 1024, Compression.NONE))) {
+      assertRecords(readAll(log), w.expected);
+      assertTimeLookups(log, w.expected, w.rnd);
     }
     assertThat(LogRepair.inspect(dir).truncation()).isEmpty();
   }
 
   @Test
   void rollingTheActiveSegmentLetsACompactionRewriteItsRecords() throws Exception {
-    Random rnd = new Random(29);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 1 << 20, Compression.NONE, clock))) {
-      append(log, rnd, 30, clock, expected);
+    Workload w = new Workload(29);
+    try (LocalLog log = LocalLog.open(w.config(dir, 1 << 20, Compression.NONE))) {
+      w.append(log, 30);
       assertThat(log.segmentCount()).isEqualTo(1);
       assertThat(log.compact(RecordRewriter.NONE)).isEqualTo(CompactionReport.NOTHING);
       log.rollActiveSegment();
@@ -203,22 +218,20 @@ class LogCompactionTest {
       assertThat(log.segmentCount()).isEqualTo(2);
       assertThat(log.compact(RecordRewriter.NONE).segmentsIn()).isEqualTo(1);
       assertThat(sealedCodecs(dir)).containsExactly(4);
-      append(log, rnd, 5, clock, expected);
-      assertRecords(readAll(log), expected);
+      w.append(log, 5);
+      assertRecords(readAll(log), w.expected);
     }
     try (LocalLog log = LocalLog.open(dir)) {
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
       assertThat(log.segmentCount()).isEqualTo(2);
     }
   }
 
   @Test
   void fullSegmentsAreRecompressedAndThenMergedInOneRun() throws Exception {
-    Random rnd = new Random(3);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 4096, Compression.NONE, clock))) {
-      append(log, rnd, 150, clock, expected);
+    Workload w = new Workload(3);
+    try (LocalLog log = LocalLog.open(w.config(dir, 4096, Compression.NONE))) {
+      w.append(log, 150);
       int before = log.segmentCount();
       // Full segments do not fit together: the first pass recompresses each on its own, the
       // next passes merge the now small segments.
@@ -226,18 +239,16 @@ class LogCompactionTest {
       assertThat(r.segmentsIn()).isGreaterThan(before - 1);
       assertThat(log.segmentCount()).isLessThan(before);
       assertThat(sealedCodecs(dir)).containsExactly(4);
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
       assertThat(log.compact(RecordRewriter.NONE)).isEqualTo(CompactionReport.NOTHING);
     }
   }
 
   @Test
   void rewriterChangesValuesOnlyAndNeverTheActiveSegment() throws Exception {
-    Random rnd = new Random(5);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 2048, Compression.ZSTD, clock))) {
-      append(log, rnd, 120, clock, expected);
+    Workload w = new Workload(5);
+    try (LocalLog log = LocalLog.open(w.config(dir, 2048, Compression.ZSTD))) {
+      w.append(log, 120);
       long activeBase = SegmentFiles.list(dir).get(SegmentFiles.list(dir).size() - 1).baseOffset();
       // Shorten the value of every third record (a history removal would drop row events).
       RecordRewriter every3rd = new RecordRewriter() {
@@ -253,20 +264,20 @@ class LogCompactionTest {
       };
       CompactionReport rep = log.compact(every3rd);
       long changed = 0;
-      for (Expected e : List.copyOf(expected.values())) {
+      for (Expected e : List.copyOf(w.expected.values())) {
         if (e.seq() < activeBase && e.seq() % 3 == 0 && e.value() != null) {
-          expected.put(e.seq(), new Expected(e.seq(), e.timestamp(), e.key(), ("cut-" + e.seq()).getBytes(UTF_8),
+          w.expected.put(e.seq(), new Expected(e.seq(), e.timestamp(), e.key(), ("cut-" + e.seq()).getBytes(UTF_8),
               e.headers()));
           changed++;
         }
       }
       assertThat(rep.recordsChanged()).isEqualTo(changed).isPositive();
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
       // The same rewrite again changes nothing, so nothing is written.
       assertThat(log.compact(every3rd)).isEqualTo(CompactionReport.NOTHING);
     }
     try (LocalLog log = LocalLog.open(dir)) {
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
     }
   }
 
@@ -277,11 +288,9 @@ class LogCompactionTest {
    */
   @Test
   void aCrashAtAnyStepOfTheSwapLeavesAValidLog() throws Exception {
-    Random rnd = new Random(11);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 2048, Compression.NONE, clock))) {
-      append(log, rnd, 80, clock, expected);
+    Workload w = new Workload(11);
+    try (LocalLog log = LocalLog.open(w.config(dir, 2048, Compression.NONE))) {
+      w.append(log, 80);
     }
     Path crashes = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-crashes"));
     List<Path> copies = new ArrayList<>();
@@ -308,7 +317,7 @@ class LogCompactionTest {
         return r.seq() % 5 == 0 ? null : r.value();
       }
     };
-    try (LocalLog log = LocalLog.open(config(dir, 8192, Compression.NONE, clock))) {
+    try (LocalLog log = LocalLog.open(w.config(dir, 8192, Compression.NONE))) {
       log.compact(rewriter, copyAtEveryStep);
     }
     Set<CompactionHook.Step> seen = new HashSet<>(stepOf.values());
@@ -319,9 +328,9 @@ class LogCompactionTest {
       try (LocalLog log = LocalLog.open(copy)) {
         List<LogRecord> all = readAll(log);
         assertThat(leftovers(copy)).as("after reopening %s", copy).isEmpty();
-        assertThat(all).as("records after a crash at %s", copy).hasSize(expected.size());
+        assertThat(all).as("records after a crash at %s", copy).hasSize(w.expected.size());
         for (LogRecord r : all) {
-          Expected e = expected.get(r.seq());
+          Expected e = w.expected.get(r.seq());
           assertThat(r.timestampMs()).isEqualTo(e.timestamp());
           assertThat(r.key()).isEqualTo(e.key());
           assertThat(headerText(r.headers())).isEqualTo(headerText(e.headers()));
@@ -339,11 +348,9 @@ class LogCompactionTest {
 
   @Test
   void aFailedMergeBeforeItsCommitChangesNothing() throws Exception {
-    Random rnd = new Random(13);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 2048, Compression.NONE, clock))) {
-      append(log, rnd, 60, clock, expected);
+    Workload w = new Workload(13);
+    try (LocalLog log = LocalLog.open(w.config(dir, 2048, Compression.NONE))) {
+      w.append(log, 60);
       for (CompactionHook.Step failAt : List.of(CompactionHook.Step.CLEANED_PARTIAL,
           CompactionHook.Step.CLEANED_WRITTEN)) {
         CompactionHook fail = (step, file) -> {
@@ -355,23 +362,21 @@ class LogCompactionTest {
         assertThatThrownBy(() -> log.compact(RecordRewriter.NONE, fail)).hasMessageContaining("injected");
         assertThat(leftovers(dir)).isEmpty();
         assertThat(log.segmentCount()).isEqualTo(segments);
-        assertRecords(readAll(log), expected);
+        assertRecords(readAll(log), w.expected);
       }
-      append(log, rnd, 10, clock, expected);
+      w.append(log, 10);
       assertThat(log.compact(RecordRewriter.NONE).segmentsIn()).isPositive();
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
     }
   }
 
   @Test
   void aMergeThatStopsAfterItsCommitIsCompletedOnTheNextOpen() throws Exception {
-    Random rnd = new Random(17);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 2048, Compression.NONE, clock))) {
-      append(log, rnd, 60, clock, expected);
+    Workload w = new Workload(17);
+    try (LocalLog log = LocalLog.open(w.config(dir, 2048, Compression.NONE))) {
+      w.append(log, 60);
     }
-    try (LocalLog log = LocalLog.open(config(dir, 16 * 1024, Compression.NONE, clock))) {
+    try (LocalLog log = LocalLog.open(w.config(dir, 16 * 1024, Compression.NONE))) {
       CompactionHook fail = (step, file) -> {
         if (step == CompactionHook.Step.OLD_FILE_DELETED) {
           throw new IOException("I/O error (injected)");
@@ -379,30 +384,28 @@ class LogCompactionTest {
       };
       assertThatThrownBy(() -> log.compact(RecordRewriter.NONE, fail)).hasMessageContaining("injected");
       // Readers still see everything (the view points at the committed .swap file) ...
-      assertRecords(readAll(log), expected);
-      assertTimeLookups(log, expected, rnd);
+      assertRecords(readAll(log), w.expected);
+      assertTimeLookups(log, w.expected, w.rnd);
       // ... and appends go on; further merges wait for the next open.
-      append(log, rnd, 5, clock, expected);
+      w.append(log, 5);
       assertThatThrownBy(() -> log.compact(RecordRewriter.NONE)).hasMessageContaining("stopped halfway");
     }
     assertThat(leftovers(dir)).hasSize(1);
-    try (LocalLog log = LocalLog.open(config(dir, 16 * 1024, Compression.NONE, clock))) {
+    try (LocalLog log = LocalLog.open(w.config(dir, 16 * 1024, Compression.NONE))) {
       assertThat(leftovers(dir)).isEmpty();
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
       log.compact(RecordRewriter.NONE);
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
     }
   }
 
   @Test
   void repairCompletesACommittedMergeInsteadOfCuttingTheLog() throws Exception {
-    Random rnd = new Random(19);
-    AtomicLong clock = new AtomicLong(1_700_000_000_000L);
-    Map<Long, Expected> expected = new LinkedHashMap<>();
-    try (LocalLog log = LocalLog.open(config(dir, 2048, Compression.NONE, clock))) {
-      append(log, rnd, 60, clock, expected);
+    Workload w = new Workload(19);
+    try (LocalLog log = LocalLog.open(w.config(dir, 2048, Compression.NONE))) {
+      w.append(log, 60);
     }
-    try (LocalLog log = LocalLog.open(config(dir, 16 * 1024, Compression.NONE, clock))) {
+    try (LocalLog log = LocalLog.open(w.config(dir, 16 * 1024, Compression.NONE))) {
       // Stop right after the first old file of the group is gone: old segments are now incomplete.
       CompactionHook fail = (step, file) -> {
         if (step == CompactionHook.Step.OLD_FILE_DELETED && file.toString().endsWith(".log")) {
@@ -413,9 +416,9 @@ class LogCompactionTest {
     }
     RepairReport report = LogRepair.repair(dir);
     assertThat(report.truncation()).isEmpty();
-    assertThat(report.headSeq()).isEqualTo(expected.size() - 1);
+    assertThat(report.headSeq()).isEqualTo(w.expected.size() - 1);
     try (LocalLog log = LocalLog.open(dir)) {
-      assertRecords(readAll(log), expected);
+      assertRecords(readAll(log), w.expected);
     }
   }
 

@@ -25,6 +25,12 @@ import org.slf4j.LoggerFactory;
 class RecoveryTest {
   @TempDir Path dir;
 
+  /** The last (active) segment of the log in {@code dir}. */
+  private SegmentFiles lastSegment() throws IOException {
+    List<SegmentFiles> segments = SegmentFiles.list(dir);
+    return segments.get(segments.size() - 1);
+  }
+
   private LogConfig config(Compression compression) {
     return LogConfig.builder(dir).segmentBytes(4096).compression(compression).build();
   }
@@ -126,8 +132,7 @@ class RecoveryTest {
   @Test
   void aTornTailIsTruncatedAndEverythingBeforeItSurvives() throws IOException {
     write(Compression.NONE, 120);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     List<Integer> positions = batchPositions(last);
     int lastBatch = positions.get(positions.size() - 1);
     long size = Files.size(last.log());
@@ -158,8 +163,7 @@ class RecoveryTest {
   @Test
   void zeroesOrACorruptLastBatchAtTheEndAreATornTailToo() throws IOException {
     write(Compression.ZSTD, 60);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     List<Integer> positions = batchPositions(last);
     flipByte(last.log(), positions.get(positions.size() - 1) + 40); // CRC-invalid final batch
     try (FileChannel ch = FileChannel.open(last.log(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -174,8 +178,7 @@ class RecoveryTest {
   @Test
   void aBadBatchFollowedByValidOnesInTheLastSegmentIsCorruptionNotATornTail() throws IOException {
     write(Compression.NONE, 60);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     List<Integer> positions = batchPositions(last);
     assertThat(positions).hasSizeGreaterThan(3);
     int bad = positions.get(positions.size() - 3);
@@ -267,8 +270,7 @@ class RecoveryTest {
   @Test
   void anIndexWithoutItsLogMeansLostDataAndStopsTheOpen() throws IOException {
     write(Compression.NONE, 200);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     Files.delete(last.log());
     assertThatThrownBy(() -> LocalLog.open(config(Compression.NONE)))
         .isInstanceOf(LogCorruptedException.class)
@@ -359,8 +361,7 @@ class RecoveryTest {
   @Test
   void preallocatedZerosLeftByAKillAreTrimmedOnOpenAndNothingIsLost() throws IOException {
     write(Compression.NONE, 30);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     // What a SIGKILL leaves: the batches, then the zeros the writer had preallocated.
     try (FileChannel ch = FileChannel.open(last.log(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ch.write(ByteBuffer.allocate(1 << 20));
@@ -391,8 +392,7 @@ class RecoveryTest {
   @Test
   void aHalfWrittenBatchInPreallocatedSpaceIsATornTail() throws IOException {
     write(Compression.NONE, 40);
-    List<SegmentFiles> segments = SegmentFiles.list(dir);
-    SegmentFiles last = segments.get(segments.size() - 1);
+    SegmentFiles last = lastSegment();
     List<Integer> positions = batchPositions(last);
     int lastBatch = positions.get(positions.size() - 1);
     long size = Files.size(last.log());
