@@ -89,15 +89,26 @@ class IndexAccessTest {
     }
   }
 
+  /** The seed of a property test, printed (-Dindex.seed=N fixes it to rerun a failure). */
+  private static long printedSeed(String what) {
+    long seed = Long.getLong("index.seed", System.nanoTime());
+    System.out.println(what + " seed=" + seed + " (rerun with -Dindex.seed=" + seed + ")");
+    return seed;
+  }
+
+  /** Table t with secondary indexes on v and on s, as both property tests use it. */
+  private static void createIndexedT(EngineFixture f) {
+    f.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER, s TEXT)");
+    f.exec("CREATE INDEX t_v_idx ON t (v)");
+    f.exec("CREATE INDEX t_s_idx ON t (s)");
+  }
+
   @Test
   void indexedResultsEqualFullScanResults() {
-    long seed = Long.getLong("index.seed", System.nanoTime());
-    System.out.println("IndexAccessTest seed=" + seed + " (rerun with -Dindex.seed=" + seed + ")");
+    long seed = printedSeed("IndexAccessTest");
     Random rnd = new Random(seed);
     try (EngineFixture f = new EngineFixture(dir)) {
-      f.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER, s TEXT)");
-      f.exec("CREATE INDEX t_v_idx ON t (v)");
-      f.exec("CREATE INDEX t_s_idx ON t (s)");
+      createIndexedT(f);
       List<Long> seqs = new ArrayList<>();
       for (int i = 0; i < 150; i++) {
         int id = rnd.nextInt(60);
@@ -214,13 +225,10 @@ class IndexAccessTest {
 
   @Test
   void orderByLimitWalksEqualSortedFullScans() {
-    long seed = Long.getLong("index.seed", System.nanoTime());
-    System.out.println("IndexAccessTest ORDER BY seed=" + seed + " (rerun with -Dindex.seed=" + seed + ")");
+    long seed = printedSeed("IndexAccessTest ORDER BY");
     Random rnd = new Random(seed);
     try (EngineFixture f = new EngineFixture(dir)) {
-      f.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER, s TEXT)");
-      f.exec("CREATE INDEX t_v_idx ON t (v)");
-      f.exec("CREATE INDEX t_s_idx ON t (s)");
+      createIndexedT(f);
       f.exec("CREATE TABLE u (k1 INTEGER, k2 INTEGER, a INTEGER, b TEXT NOT NULL, c TEXT, PRIMARY KEY (k1, k2))");
       f.exec("CREATE INDEX u_ab_idx ON u (a, b)");
       f.exec("CREATE INDEX u_ac_idx ON u (a, c)");
