@@ -106,11 +106,6 @@ final class KafkaApis {
     }
   }
 
-  /** Serves one frame synchronously: the response frame, or null when there is none. */
-  ByteBuffer handle(ByteBuffer frame, Connection conn) {
-    return submit(parse(frame), conn).encode();
-  }
-
   /**
    * Runs a parsed request. Everything but Produce is answered before this returns; a Produce
    * request's batches are checked and submitted, and its response completes when they are
