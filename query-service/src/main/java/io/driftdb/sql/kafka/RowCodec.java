@@ -136,7 +136,8 @@ public final class RowCodec {
       for (int i = 0; i < key.length; i++) {
         ColumnInfo c = s.columnById(s.primaryKey().get(i));
         Object given = row.get(c.id());
-        if (given != null && !new RowKey(new Object[] {given}).equals(new RowKey(new Object[] {key[i]}))) {
+        if (given != null && !given.equals(key[i])
+            && !new RowKey(new Object[] {given}).equals(new RowKey(new Object[] {key[i]}))) {
           throw invalid(index, "the key says " + c.name() + " = " + key[i] + " but the value has " + c.name() + " = "
               + given);
         }
@@ -161,8 +162,12 @@ public final class RowCodec {
     if (value.length >= 2 && (value[0] & 0xff) == 0xC3 && value[1] == 0x01) {
       return decodeAvro(s, value, index);
     }
-    Map<Integer, Object> fast = decodeJsonStreaming(s, value, index);
-    return fast != null ? fast : decodeJsonTree(s, value, index);
+    Map<Integer, Object> flat = FlatJsonRow.read(s, value, index);
+    if (flat != null) {
+      return flat;
+    }
+    Map<Integer, Object> streamed = decodeJsonStreaming(s, value, index);
+    return streamed != null ? streamed : decodeJsonTree(s, value, index);
   }
 
   /** The reference JSON decoding (and the one that words every error). */
@@ -299,6 +304,13 @@ public final class RowCodec {
   }
 
   private static Object[] decodeKey(TableSchema s, byte[] bytes, int index) {
+    if (s.primaryKey().size() == 1) {
+      Long n = jsonLong(bytes);
+      if (n != null) {
+        // The usual numeric key: what the tree path does with a JSON integer, without the tree.
+        return new Object[] {convert(s.columnById(s.primaryKey().get(0)), n, index, "key: ")};
+      }
+    }
     List<ColumnInfo> pk = new ArrayList<>();
     for (int id : s.primaryKey()) {
       pk.add(s.columnById(id));
@@ -311,11 +323,6 @@ public final class RowCodec {
       throw invalid(index, "the key is not UTF-8 text");
     }
     Object[] out = new Object[pk.size()];
-    if (out.length == 1 && isJsonLong(text)) {
-      // The usual numeric key: what the tree path does with a JSON integer, without the tree.
-      out[0] = convert(pk.get(0), Long.parseLong(text), index, "key: ");
-      return out;
-    }
     JsonNode k;
     try {
       k = JSON.readTree(text);
@@ -364,20 +371,22 @@ public final class RowCodec {
     return out;
   }
 
-  /** A JSON integer that fits a long: -?(0|[1-9][0-9]*), at most 18 digits (JSON allows no leading zeros). */
-  private static boolean isJsonLong(String text) {
-    int i = text.startsWith("-") ? 1 : 0;
-    int digits = text.length() - i;
-    if (digits < 1 || digits > 18 || (text.charAt(i) == '0' && digits > 1)) {
-      return false;
+  /** A JSON integer that fits a long, -?(0|[1-9][0-9]*) with at most 18 digits (JSON allows no leading zeros), or null. */
+  private static Long jsonLong(byte[] text) {
+    int i = text.length > 0 && text[0] == '-' ? 1 : 0;
+    int digits = text.length - i;
+    if (digits < 1 || digits > 18 || (text[i] == '0' && digits > 1)) {
+      return null;
     }
-    for (; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch < '0' || ch > '9') {
-        return false;
+    long n = 0;
+    for (; i < text.length; i++) {
+      byte b = text[i];
+      if (b < '0' || b > '9') {
+        return null;
       }
+      n = n * 10 + (b - '0');
     }
-    return true;
+    return text[0] == '-' ? -n : n;
   }
 
   private static JsonNode field(JsonNode obj, String name) {
@@ -419,7 +428,7 @@ public final class RowCodec {
     return convert(c, java, index, where);
   }
 
-  private static Object convert(ColumnInfo c, Object v, int index, String where) {
+  static Object convert(ColumnInfo c, Object v, int index, String where) {
     try {
       return Values.toColumn(v, c);
     } catch (SqlError | ArithmeticException | IllegalArgumentException e) {
