@@ -2,8 +2,23 @@ package io.driftdb.materializer;
 
 import java.util.Arrays;
 
-/** A primary-key value (one or more columns), ordered so tables scan in key order. */
-public record RowKey(Object[] values) implements Comparable<RowKey> {
+/**
+ * A primary-key value (one or more columns), ordered so tables scan in key order. Immutable:
+ * the values array is never changed after construction, which lets the hash be cached (a key
+ * is hashed several times on its way from a produced record into the table).
+ */
+public final class RowKey implements Comparable<RowKey> {
+  private final Object[] values;
+  /** 0 until computed, as String's cache (a race only computes the same value twice). */
+  private int hash;
+
+  public RowKey(Object[] values) {
+    this.values = values;
+  }
+
+  public Object[] values() {
+    return values;
+  }
 
   public static RowKey of(Object... values) {
     return new RowKey(values);
@@ -28,6 +43,15 @@ public record RowKey(Object[] values) implements Comparable<RowKey> {
 
   @Override
   public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = computeHash();
+      hash = h;
+    }
+    return h;
+  }
+
+  private int computeHash() {
     int h = 1;
     for (Object v : values) {
       // Consistent with equals (ValueComparator): equal numbers of different Java types hash

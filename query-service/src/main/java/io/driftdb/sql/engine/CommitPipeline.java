@@ -434,9 +434,10 @@ public final class CommitPipeline {
 
   private static List<Object> rowToLog(TableSchema schema, Object[] row) {
     Object[] out = new Object[row.length];
-    for (int id = 0; id < row.length; id++) {
-      ColumnInfo c = schema.columnById(id);
-      out[id] = c == null ? null : c.type().toLog(row[id]);
+    for (ColumnInfo c : schema.columns()) { // ids of dropped columns stay null
+      if (c.id() < row.length) {
+        out[c.id()] = c.type().toLog(row[c.id()]);
+      }
     }
     return Arrays.asList(out);
   }

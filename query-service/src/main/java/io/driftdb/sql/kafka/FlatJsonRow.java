@@ -4,7 +4,6 @@ import io.driftdb.materializer.ColumnInfo;
 import io.driftdb.materializer.ColumnType;
 import io.driftdb.materializer.TableSchema;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -44,7 +43,7 @@ final class FlatJsonRow {
     if (!take('{')) {
       return null;
     }
-    Map<Integer, Object> row = new LinkedHashMap<>();
+    Map<Integer, Object> row = new ColumnValues(schema.rowWidth());
     skipSpace();
     if (!take('}')) {
       do {

@@ -170,8 +170,10 @@ public final class TableTopicBackend implements TopicBackend {
       if (c.key() == null) {
         upserts.add(c.row()); // a table without a primary key: every record is a new row
       } else {
-        byKey.remove(c.key());
-        byKey.put(c.key(), c);
+        if (byKey.put(c.key(), c) != null) { // a later record of the key: it moves to the end
+          byKey.remove(c.key());
+          byKey.put(c.key(), c);
+        }
       }
     }
     List<Map<Integer, Object>> keyed = new ArrayList<>(byKey.size());
