@@ -233,7 +233,8 @@ final class ProduceHandler {
 
   /** The batch's records, decompressed, bounded by {@code maxUncompressedBatchBytes}. */
   private List<ProducedRecord> decode(MutableRecordBatch batch) {
-    List<ProducedRecord> out = new ArrayList<>();
+    Integer count = batch.countOrNull();
+    List<ProducedRecord> out = new ArrayList<>(count == null ? 16 : Math.min(Math.max(count, 0), 1 << 16));
     long total = 0;
     try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
       while (records.hasNext()) {
