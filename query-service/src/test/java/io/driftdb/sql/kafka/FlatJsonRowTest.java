@@ -92,4 +92,22 @@ class FlatJsonRowTest {
     }
     assertThat(taken).as("seed %d", seed).isGreaterThan(100);
   }
+
+  @Test
+  void longStringsAreScannedEightBytesAtATimeWithoutMissingASpecialByte() {
+    String[] specials = {"\\\"", "\\n", "\t", "\u0001", "\u00e9", "\u20ac", "\u007f", "~", " "};
+    for (String special : specials) {
+      boolean plain = special.length() == 1 && special.charAt(0) >= 0x20 && special.charAt(0) < 0x80;
+      for (int at = 0; at < 30; at++) {
+        String text = "x".repeat(at) + special + "y".repeat(29 - at);
+        String doc = "{\"t\":\"" + text + "\"}";
+        Map<Integer, Object> flat = FlatJsonRow.read(S, utf8(doc), 0);
+        assertThat(flat != null).as(doc).isEqualTo(plain);
+        if (plain) {
+          assertThat(flat).as(doc).isEqualTo(RowCodec.decodeJsonStreaming(S, utf8(doc), 0));
+          assertThat(flat.get(4)).isEqualTo(text);
+        }
+      }
+    }
+  }
 }
