@@ -40,8 +40,9 @@ final class TransactionRecordEncoder {
         || record.getUser() == null || events == null) {
       return null;
     }
-    // A guess that avoids most regrowth for typical rows; the result is trimmed anyway.
-    AvroBinaryBuffer out = new AvroBinaryBuffer(128 + 96 * events.size());
+    // Sized from the values, so that large rows do not regrow the buffer several times; the
+    // result is trimmed anyway.
+    AvroBinaryBuffer out = new AvroBinaryBuffer(estimatedSize(events));
     out.writeByte(0xC3); // single-object encoding marker
     out.writeByte(0x01);
     out.writeFixedLong(FINGERPRINT);
@@ -68,6 +69,29 @@ final class TransactionRecordEncoder {
     }
     out.writeLong(0);
     return out.toByteArray();
+  }
+
+  /** Bytes the record will about take: exact for ASCII strings, a little over for small values. */
+  private static int estimatedSize(List<Object> events) {
+    long n = 128;
+    for (Object e : events) {
+      n += 24;
+      if (e instanceof RowEvent r) {
+        n += estimatedSize(r.getKey()) + estimatedSize(r.getRow());
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 64);
+  }
+
+  private static long estimatedSize(List<Object> values) {
+    if (values == null) {
+      return 0;
+    }
+    long n = 8;
+    for (Object v : values) {
+      n += v instanceof String s ? s.length() + 6 : v instanceof ByteBuffer b ? b.remaining() + 6 : 10;
+    }
+    return n;
   }
 
   private static void writeOptional(AvroBinaryBuffer out, String s) {
