@@ -14,10 +14,22 @@ final class SessionSettings {
   private static final Map<String, String> CANONICAL = Map.of("datestyle", "DateStyle", "timezone", "TimeZone",
       "intervalstyle", "IntervalStyle");
 
-  private final Map<String, String> values = new LinkedHashMap<>();
-  private final Map<String, String> defaults = new LinkedHashMap<>();
+  private final String user;
+  private final String applicationName;
+  // Filled on first use: the Kafka gateway makes a session per produced batch and never reads them.
+  private Map<String, String> values;
+  private Map<String, String> defaults;
 
   SessionSettings(String user, String applicationName) {
+    this.user = user;
+    this.applicationName = applicationName;
+  }
+
+  private void init() {
+    if (values != null) {
+      return;
+    }
+    defaults = new LinkedHashMap<>();
     defaults.put("application_name", applicationName == null ? "" : applicationName);
     defaults.put("client_encoding", "UTF8");
     defaults.put("server_encoding", "UTF8");
@@ -40,15 +52,17 @@ final class SessionSettings {
     defaults.put("session_authorization", user == null ? "driftdb" : user);
     defaults.put("is_superuser", "on");
     defaults.put("driftdb.read_after", "-1");
-    values.putAll(defaults);
+    values = new LinkedHashMap<>(defaults);
   }
 
   String get(String name) {
+    init();
     return values.get(name.toLowerCase(Locale.ROOT));
   }
 
   /** Sets a parameter; returns the (name, value) to report, or null. */
   Map<String, String> set(String name, String value) {
+    init();
     String key = name.toLowerCase(Locale.ROOT);
     String v = unquote(value);
     if (v.equalsIgnoreCase("default")) {
@@ -68,6 +82,7 @@ final class SessionSettings {
   }
 
   Map<String, String> reset(String name) {
+    init();
     if (name.equalsIgnoreCase("all")) {
       values.clear();
       values.putAll(defaults);
@@ -78,6 +93,7 @@ final class SessionSettings {
   }
 
   Map<String, String> all() {
+    init();
     return values;
   }
 
