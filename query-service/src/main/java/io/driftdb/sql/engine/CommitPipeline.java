@@ -100,9 +100,10 @@ public final class CommitPipeline {
       if (!log.isWritable()) {
         throw new SqlError(SqlError.IO_ERROR, "the log is not writable; the database is read-only until restarted");
       }
-      Map<Long, Set<RowKey>> keys = validate(req);
+      Validated valid = validate(req);
+      Map<Long, Set<RowKey>> keys = valid.keys();
       Set<String> tables = ddlTables(req.writes());
-      TransactionRecord record = build(req);
+      TransactionRecord record = build(req, valid);
       byte[] bytes = codec.encode(record);
       f = new InFlight(record, log.append(null, bytes, List.of()), keys, tables);
       inFlight.add(f);
@@ -149,9 +150,10 @@ public final class CommitPipeline {
       if (!log.isWritable()) {
         throw new SqlError(SqlError.IO_ERROR, "the shared log is not writable; this node is read-only until restarted");
       }
-      Map<Long, Set<RowKey>> keys = validate(req);
+      Validated valid = validate(req);
+      Map<Long, Set<RowKey>> keys = valid.keys();
       Set<String> tables = ddlTables(req.writes());
-      TransactionRecord record = TransactionRecord.newBuilder(build(req)).setValidation(validation(req)).build();
+      TransactionRecord record = TransactionRecord.newBuilder(build(req, valid)).setValidation(validation(req)).build();
       f = new InFlight(record, log.append(null, codec.encode(record), List.of()), keys, tables);
       keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
       pendingTables.addAll(tables);
@@ -270,7 +272,14 @@ public final class CommitPipeline {
   }
 
   /** Snapshot-isolation validation in log order; returns the keys written. Caller holds the lock. */
-  private Map<Long, Set<RowKey>> validate(CommitRequest req) {
+  /**
+   * What validation found: the written keys per table (views of the write set, which is not
+   * changed after submission) and those of them whose row exists at the validated head, so
+   * that building the record need not look every key up again.
+   */
+  private record Validated(Map<Long, Set<RowKey>> keys, Map<Long, Set<RowKey>> existing) {}
+
+  private Validated validate(CommitRequest req) {
     long head = materializer.appliedSeq();
     WriteSet w = req.writes();
     for (DdlEvent d : w.ddl()) {
@@ -301,6 +310,7 @@ public final class CommitPipeline {
       }
     }
     Map<Long, Set<RowKey>> keys = new HashMap<>();
+    Map<Long, Set<RowKey>> existing = new HashMap<>();
     for (var e : w.rows().entrySet()) {
       long tableId = e.getKey();
       TableData t = tableId >= 0 ? materializer.catalog().table(tableId) : null;
@@ -317,9 +327,12 @@ public final class CommitPipeline {
           // One primary-key lookup per written key (what t.rowAt and t.lastWriteSeq would each do again).
           VersionChain chain = t.chain(k);
           long lastWrite = chain == null ? -1 : chain.lastSeq();
+          boolean exists = chain != null && chain.rowAt(head) != null;
+          if (exists) {
+            existing.computeIfAbsent(tableId, x -> new HashSet<>()).add(k);
+          }
           boolean insert = w.wasInserted(tableId, k);
-          if (insert && r.getValue() != null && chain != null && t.existsAt(head) && chain.rowAt(head) != null
-              && lastWrite > req.startSeq()) {
+          if (insert && r.getValue() != null && exists && lastWrite > req.startSeq()) {
             throw new SqlError(SqlError.UNIQUE_VIOLATION, "duplicate key value violates unique constraint \""
                 + t.latestSchema().name() + "_pkey\"", null);
           }
@@ -327,10 +340,10 @@ public final class CommitPipeline {
             throw conflict("could not serialize access due to concurrent update");
           }
         }
-        keys.computeIfAbsent(tableId, x -> new HashSet<>()).add(k);
       }
+      keys.put(tableId, e.getValue().keySet());
     }
-    return keys;
+    return new Validated(keys, existing);
   }
 
   /** SERIALIZABLE: nothing the transaction read may have been written since its snapshot. */
@@ -367,32 +380,31 @@ public final class CommitPipeline {
         : "could not serialize access: " + msg);
   }
 
-  private TransactionRecord build(CommitRequest req) {
-    long head = materializer.appliedSeq();
+  /**
+   * The log record of a validated request. Whether a key's row existed is validation's finding:
+   * transactions applied since then wrote none of these keys (validation rejects the request
+   * otherwise), so the answer at the head now is the same.
+   */
+  private TransactionRecord build(CommitRequest req, Validated valid) {
     List<Object> events = new ArrayList<>(req.writes().ddl());
-    Map<Long, TableSchema> pendingSchemas = new HashMap<>();
     for (var e : req.writes().rows().entrySet()) {
       long tableId = e.getKey();
       TableData t = tableId >= 0 ? materializer.catalog().table(tableId) : null;
       TableSchema schema = t != null ? schemaAfterDdl(t.latestSchema(), req.writes()) : createdSchema(tableId, req.writes());
-      pendingSchemas.put(tableId, schema);
+      Set<RowKey> existing = valid.existing().getOrDefault(tableId, Set.of());
       for (var r : e.getValue().entrySet()) {
         RowKey key = r.getKey();
         Object[] row = r.getValue();
-        boolean existed = t != null && t.rowAt(key, head) != null;
-        RowEvent.Builder ev = Schemas.row(RowOp.INSERT, tableId);
+        boolean existed = t != null && existing.contains(key);
         if (row == null) {
-          if (!existed) {
-            continue;
+          if (existed) {
+            events.add(new RowEvent(tableId, RowOp.DELETE, keyToLog(schema, key), null));
           }
-          ev.setOp(RowOp.DELETE).setKey(keyToLog(schema, key));
         } else {
-          ev.setOp(existed ? RowOp.UPDATE : RowOp.INSERT).setRow(rowToLog(schema, row));
-          if (!schema.hasPrimaryKey()) {
-            ev.setKey(keyToLog(schema, key));
-          }
+          // The constructor, not the builder: the builder's checks and defaults cost per row.
+          events.add(new RowEvent(tableId, existed ? RowOp.UPDATE : RowOp.INSERT,
+              schema.hasPrimaryKey() ? null : keyToLog(schema, key), rowToLog(schema, row)));
         }
-        events.add(ev.build());
       }
     }
     var s = req.session();
