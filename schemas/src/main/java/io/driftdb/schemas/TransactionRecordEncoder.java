@@ -77,13 +77,13 @@ final class TransactionRecordEncoder {
     for (Object e : events) {
       n += 24;
       if (e instanceof RowEvent r) {
-        n += estimatedSize(r.getKey()) + estimatedSize(r.getRow());
+        n += estimatedValuesSize(r.getKey()) + estimatedValuesSize(r.getRow());
       }
     }
     return (int) Math.min(n, Integer.MAX_VALUE - 64);
   }
 
-  private static long estimatedSize(List<Object> values) {
+  private static long estimatedValuesSize(List<Object> values) {
     if (values == null) {
       return 0;
     }
