@@ -145,7 +145,7 @@ public final class Values {
           }
           yield (int) x;
         }
-        case BIGINT -> toLong(v, col, "bigint");
+        case BIGINT -> v instanceof Long l ? (Object) l : (Object) toLong(v, col, "bigint"); // no re-boxing
         case REAL -> (float) toDouble(v, col, "real");
         case DOUBLE -> toDouble(v, col, "double precision");
         case NUMERIC -> {
