@@ -38,9 +38,11 @@ public final class TransactionCodec {
    */
   public byte[] encode(TransactionRecord record) {
     byte[] fast = rowEncoder.encode(record);
-    if (fast != null) {
-      return fast;
-    }
+    return fast != null ? fast : encodeWithAvroWriter(record);
+  }
+
+  /** Avro's own writer: the fallback, and the reference the hand-written encoder must match byte for byte. */
+  public byte[] encodeWithAvroWriter(TransactionRecord record) {
     try {
       ByteBuffer buf = encoder.encode(record);
       byte[] out = new byte[buf.remaining()];

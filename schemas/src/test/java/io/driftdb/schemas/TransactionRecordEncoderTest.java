@@ -3,7 +3,6 @@ package io.driftdb.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +21,9 @@ import org.junit.jupiter.api.Test;
 class TransactionRecordEncoderTest {
   private final TransactionRecordEncoder encoder = new TransactionRecordEncoder();
   private final TransactionCodec codec = new TransactionCodec();
-  private final BinaryMessageEncoder<TransactionRecord> generic =
-      new BinaryMessageEncoder<>(SpecificData.get(), TransactionRecord.getClassSchema());
 
   private byte[] generic(TransactionRecord record) {
-    try {
-      ByteBuffer buf = generic.encode(record);
-      byte[] out = new byte[buf.remaining()];
-      buf.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return codec.encodeWithAvroWriter(record);
   }
 
   private static long printedSeed(String what) {
