@@ -386,7 +386,12 @@ public final class CommitPipeline {
    * otherwise), so the answer at the head now is the same.
    */
   private TransactionRecord build(CommitRequest req, Validated valid) {
-    List<Object> events = new ArrayList<>(req.writes().ddl());
+    int rows = 0;
+    for (var e : req.writes().rows().values()) {
+      rows += e.size();
+    }
+    List<Object> events = new ArrayList<>(req.writes().ddl().size() + rows);
+    events.addAll(req.writes().ddl());
     for (var e : req.writes().rows().entrySet()) {
       long tableId = e.getKey();
       TableData t = tableId >= 0 ? materializer.catalog().table(tableId) : null;

@@ -29,6 +29,13 @@ public final class WriteSet {
     return dependsOn;
   }
 
+  /** Sizes the table's part for {@code rows} writes up front (a produced batch knows its size). */
+  public void expectRows(long tableId, int rows) {
+    int capacity = (int) Math.min(1 << 30, rows * 4L / 3 + 1);
+    rows().computeIfAbsent(tableId, k -> new LinkedHashMap<>(capacity));
+    inserted.computeIfAbsent(tableId, k -> new HashSet<>(capacity));
+  }
+
   public void put(long tableId, RowKey key, Object[] row, boolean insert) {
     rows.computeIfAbsent(tableId, k -> new LinkedHashMap<>()).put(key, row);
     if (insert) {

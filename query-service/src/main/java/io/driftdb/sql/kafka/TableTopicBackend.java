@@ -162,7 +162,7 @@ public final class TableTopicBackend implements TopicBackend {
    * intermediate states of a key within one transaction are invisible anyway.
    */
   private static RowBatchWriter.Batch decode(TableSchema s, List<ProducedRecord> records) {
-    Map<RowKey, RowCodec.Change> byKey = new LinkedHashMap<>();
+    Map<RowKey, RowCodec.Change> byKey = new LinkedHashMap<>(capacityFor(records.size()));
     List<Map<Integer, Object>> upserts = new ArrayList<>();
     List<RowKey> deletes = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -186,6 +186,11 @@ public final class TableTopicBackend implements TopicBackend {
     }
     keyed.addAll(upserts);
     return new RowBatchWriter.Batch(s, keyed, deletes);
+  }
+
+  /** A hash map capacity that holds {@code n} entries without rehashing (a batch can hold thousands of records). */
+  private static int capacityFor(int n) {
+    return (int) Math.min(1 << 30, n * 4L / 3 + 1);
   }
 
   private static TopicBackendException translate(SqlError e, TopicInfo topic) {
