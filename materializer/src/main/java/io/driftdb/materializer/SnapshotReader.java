@@ -114,9 +114,7 @@ final class SnapshotReader {
             for (int r = 0; r < row.length; r++) {
               row[r] = SnapshotFormat.readValue(in);
             }
-            if (previous != null) {
-              VersionChain.shareUnchangedCells(previous, row);
-            }
+            VersionChain.shareUnchangedCells(previous, row);
           }
           chain.append(s, row, op);
           previous = row;

@@ -167,15 +167,12 @@ public final class TableData {
       chain = new VersionChain();
       putChain(key, chain);
     }
+    Object[] previous = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
     if (op == VersionChain.DELETE) {
-      Object[] last = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
-      chain.append(seq, last, op);
+      chain.append(seq, previous, op);
       return;
     }
-    Object[] previous = chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
-    if (previous != null) {
-      VersionChain.shareUnchangedCells(previous, row);
-    }
+    VersionChain.shareUnchangedCells(previous, row);
     chain.append(seq, row, op);
     for (SecondaryIndex idx : indexes.values()) {
       // The index keeps every value a key ever had; an UPDATE that leaves the indexed columns

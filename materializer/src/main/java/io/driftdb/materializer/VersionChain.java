@@ -30,14 +30,16 @@ public final class VersionChain {
   private volatile Slots slots = new Slots(1);
   private volatile int size;
 
-  /** Writer only. SEQs must increase. */
   /**
    * Makes {@code row} reuse {@code previous}'s value objects where the values are equal, so a
    * version keeps only what changed: an UPDATE of one column of a wide row then retains one new
    * value instead of a copy of every cell (history is kept forever, and copying long-lived
-   * objects is what the garbage collector spends replay time on).
+   * objects is what the garbage collector spends replay time on). No-op without a previous row.
    */
   static void shareUnchangedCells(Object[] previous, Object[] row) {
+    if (previous == null) {
+      return;
+    }
     int n = Math.min(previous.length, row.length);
     for (int i = 0; i < n; i++) {
       Object v = row[i];
@@ -47,6 +49,7 @@ public final class VersionChain {
     }
   }
 
+  /** Writer only. SEQs must increase. */
   public void append(long seq, Object[] row, byte op) {
     int n = size;
     Slots s = slots;
