@@ -22,15 +22,9 @@ final class AvroBinaryBuffer {
     buf[pos++] = (byte) b;
   }
 
-  /** Avro int: zig-zag varint. Same bytes as {@link #writeLong} of the sign-extended value. */
+  /** Avro int: the same zig-zag varint as {@link #writeLong} of the sign-extended value. */
   void writeInt(int n) {
-    ensure(5);
-    int z = (n << 1) ^ (n >> 31);
-    while ((z & ~0x7F) != 0) {
-      buf[pos++] = (byte) ((z & 0x7F) | 0x80);
-      z >>>= 7;
-    }
-    buf[pos++] = (byte) z;
+    writeLong(n);
   }
 
   /** Avro long: zig-zag varint. Also array block counts and union branch indexes. */
