@@ -271,7 +271,6 @@ public final class CommitPipeline {
     return out;
   }
 
-  /** Snapshot-isolation validation in log order; returns the keys written. Caller holds the lock. */
   /**
    * What validation found: the written keys per table (views of the write set, which is not
    * changed after submission) and those of them whose row exists at the validated head, so
@@ -279,6 +278,7 @@ public final class CommitPipeline {
    */
   private record Validated(Map<Long, Set<RowKey>> keys, Map<Long, Set<RowKey>> existing) {}
 
+  /** Snapshot-isolation validation in log order; returns what it found. Caller holds the lock. */
   private Validated validate(CommitRequest req) {
     long head = materializer.appliedSeq();
     WriteSet w = req.writes();
@@ -400,7 +400,7 @@ public final class CommitPipeline {
       for (var r : e.getValue().entrySet()) {
         RowKey key = r.getKey();
         Object[] row = r.getValue();
-        boolean existed = t != null && existing.contains(key);
+        boolean existed = existing.contains(key); // only keys of existing tables are in it
         if (row == null) {
           if (existed) {
             events.add(new RowEvent(tableId, RowOp.DELETE, keyToLog(schema, key), null));

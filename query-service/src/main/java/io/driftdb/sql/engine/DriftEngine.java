@@ -61,7 +61,7 @@ public final class DriftEngine implements SqlEngine {
   private long strippedThrough = -1;
   private final java.util.concurrent.ScheduledExecutorService snapshotter;
   private volatile long lastSnapshotSeq = -1;
-  /** Automatic snapshot policy: after this many transactions since the last snapshot. */
+  /** Row events applied when the last snapshot was written, for {@link SnapshotPolicy}. */
   private volatile long lastSnapshotRowEvents;
   /** Row versions the last snapshot written by this process held (0 before the first). */
   private volatile long lastSnapshotVersions;

@@ -29,10 +29,10 @@ public final class WriteSet {
     return dependsOn;
   }
 
-  /** Sizes the table's part for {@code rows} writes up front (a produced batch knows its size). */
-  public void expectRows(long tableId, int rows) {
-    int capacity = (int) Math.min(1 << 30, rows * 4L / 3 + 1);
-    rows().computeIfAbsent(tableId, k -> new LinkedHashMap<>(capacity));
+  /** Sizes the table's part for {@code count} writes up front (a produced batch knows its size). */
+  public void expectRows(long tableId, int count) {
+    int capacity = (int) Math.min(1 << 30, count * 4L / 3 + 1);
+    rows.computeIfAbsent(tableId, k -> new LinkedHashMap<>(capacity));
     inserted.computeIfAbsent(tableId, k -> new HashSet<>(capacity));
   }
 

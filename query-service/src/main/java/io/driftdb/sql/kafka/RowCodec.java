@@ -22,6 +22,7 @@ import org.apache.avro.io.DecoderFactory;
 import io.driftdb.materializer.ColumnType;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableSchema;
+import io.driftdb.materializer.ValueComparator;
 import io.driftdb.sql.SqlError;
 import io.driftdb.sql.exec.Values;
 import java.io.IOException;
@@ -136,8 +137,7 @@ public final class RowCodec {
       for (int i = 0; i < key.length; i++) {
         ColumnInfo c = s.columnById(s.primaryKey().get(i));
         Object given = row.get(c.id());
-        if (given != null && !given.equals(key[i])
-            && !new RowKey(new Object[] {given}).equals(new RowKey(new Object[] {key[i]}))) {
+        if (given != null && ValueComparator.compareValues(given, key[i]) != 0) { // as RowKey compares
           throw invalid(index, "the key says " + c.name() + " = " + key[i] + " but the value has " + c.name() + " = "
               + given);
         }

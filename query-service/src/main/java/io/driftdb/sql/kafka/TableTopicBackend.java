@@ -163,12 +163,12 @@ public final class TableTopicBackend implements TopicBackend {
    */
   private static RowBatchWriter.Batch decode(TableSchema s, List<ProducedRecord> records) {
     Map<RowKey, RowCodec.Change> byKey = new LinkedHashMap<>(capacityFor(records.size()));
-    List<Map<Integer, Object>> upserts = new ArrayList<>();
+    List<Map<Integer, Object>> keyless = new ArrayList<>();
     List<RowKey> deletes = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       RowCodec.Change c = RowCodec.decode(s, records.get(i), i);
       if (c.key() == null) {
-        upserts.add(c.row()); // a table without a primary key: every record is a new row
+        keyless.add(c.row()); // a table without a primary key: every record is a new row
       } else {
         if (byKey.put(c.key(), c) != null) { // a later record of the key: it moves to the end
           byKey.remove(c.key());
@@ -184,7 +184,7 @@ public final class TableTopicBackend implements TopicBackend {
         keyed.add(c.row());
       }
     }
-    keyed.addAll(upserts);
+    keyed.addAll(keyless);
     return new RowBatchWriter.Batch(s, keyed, deletes);
   }
 
