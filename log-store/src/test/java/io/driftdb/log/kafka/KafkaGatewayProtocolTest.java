@@ -146,14 +146,18 @@ class KafkaGatewayProtocolTest {
     return r.responses().iterator().next().partitionResponses().get(0);
   }
 
+  /** InitProducerId v4: a new producer id with (-1, -1), an epoch bump with the current pair. */
+  private static InitProducerIdResponseData initProducerId(RawKafkaClient c, long pid, short epoch) throws Exception {
+    int id = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
+        .setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch));
+    return new InitProducerIdResponseData(c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
+  }
+
   @Test
   void idempotentProducerBatchesAreDeduplicatedAndSequenced() throws Exception {
     short v = 12;
     try (RawKafkaClient c = client()) {
-      int id = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
-          .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1));
-      InitProducerIdResponseData init = new InitProducerIdResponseData(
-          c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
+      InitProducerIdResponseData init = initProducerId(c, -1, (short) -1);
       long pid = init.producerId();
       short epoch = init.producerEpoch();
       assertThat(init.errorCode()).isZero();
@@ -184,10 +188,7 @@ class KafkaGatewayProtocolTest {
       assertThat(send(c, v, produce("orders", 0, batch(pid, epoch, 0, "o"))).errorCode()).isZero();
 
       // An epoch bump (KIP-360) starts again at sequence 0; the old epoch is fenced.
-      id = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
-          .setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch));
-      InitProducerIdResponseData bumped = new InitProducerIdResponseData(
-          c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
+      InitProducerIdResponseData bumped = initProducerId(c, pid, epoch);
       assertThat(bumped.producerId()).isEqualTo(pid);
       assertThat(bumped.producerEpoch()).isEqualTo((short) (epoch + 1));
       assertThat(Errors.forCode(send(c, v, produce("users", 0, batch(pid, bumped.producerEpoch(), 3, "z")))
@@ -202,10 +203,7 @@ class KafkaGatewayProtocolTest {
   void pipelinedProduceRequestsAreSubmittedBeforeTheFirstIsDurableAndAnsweredInOrder() throws Exception {
     short v = 12;
     try (RawKafkaClient c = client()) {
-      int init = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
-          .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1));
-      InitProducerIdResponseData pe = new InitProducerIdResponseData(
-          c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, init), (short) 4);
+      InitProducerIdResponseData pe = initProducerId(c, -1, (short) -1);
       long pid = pe.producerId();
       short epoch = pe.producerEpoch();
 
