@@ -17,6 +17,7 @@ final class AppendQueue {
 
   private final Path directory;
   private final LongSupplier clock;
+  private final long waitSpinNanos;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private ArrayList<PendingAppend> pending = new ArrayList<>();
@@ -27,16 +28,17 @@ final class AppendQueue {
   private volatile State state = State.OPEN;
   private Throwable failure;
 
-  AppendQueue(Path directory, LongSupplier clock, long nextSeq, long lastTimestamp) {
+  AppendQueue(Path directory, LongSupplier clock, long waitSpinNanos, long nextSeq, long lastTimestamp) {
     this.directory = directory;
     this.clock = clock;
+    this.waitSpinNanos = waitSpinNanos;
     this.nextSeq = nextSeq;
     this.lastTimestamp = lastTimestamp;
   }
 
   /** Sequences a record and queues it; a closed or failed log refuses it at once. */
   CompletableFuture<Appended> enqueue(byte[] key, byte[] value, List<RecordHeader> headers, long bytesBound) {
-    CompletableFuture<Appended> future = new CompletableFuture<>();
+    CompletableFuture<Appended> future = new AppendFuture(waitSpinNanos);
     lock.lock();
     try {
       if (state == State.FAILED) {

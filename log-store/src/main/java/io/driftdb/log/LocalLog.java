@@ -43,7 +43,8 @@ public final class LocalLog implements EventLog {
     this.lock = lock;
     this.views = new LogViewHolder(loaded.sealed(), loaded.active().view());
     LogView initial = views.get();
-    this.queue = new AppendQueue(config.directory(), config.clock(), initial.headSeq() + 1, loaded.lastTimestamp());
+    this.queue = new AppendQueue(config.directory(), config.clock(), config.appendWaitSpinNanos(),
+        initial.headSeq() + 1, loaded.lastTimestamp());
     GroupCommitWriter writer = new GroupCommitWriter(config, queue, views, loaded.active());
     this.writerThread = new Thread(writer, "driftdb-log-writer-" + config.directory().getFileName());
     this.writerThread.setDaemon(true);

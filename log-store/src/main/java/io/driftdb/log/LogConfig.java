@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * @param maxRecordBytes appends larger than this are refused
  * @param verifyAllSegmentsOnOpen CRC-check every segment on open; when false only the last
  *     segment is CRC-checked and the others get a header walk (faster open of a large log)
- * @param listener metrics callbacks from the writer thread
+ * @param appendWaitSpinNanos how long a caller blocking on an append's future yield-polls it
+ *     before parking (see {@link AppendFuture}); 0 parks at once
  * @param clock source of commit timestamps in ms (System::currentTimeMillis; replaceable in tests)
  */
 public record LogConfig(
@@ -27,6 +28,7 @@ public record LogConfig(
     int maxBatchBytes,
     int maxRecordBytes,
     boolean verifyAllSegmentsOnOpen,
+    long appendWaitSpinNanos,
     LogListener listener,
     LongSupplier clock) {
 
@@ -36,6 +38,8 @@ public record LogConfig(
   /** Index entries hold 32-bit positions; stay well inside them. */
   public static final long MAX_SEGMENT_BYTES = 1L << 30;
   public static final long MIN_SEGMENT_BYTES = 1024;
+  /** A few group commits on a local SSD; past it a waiter parks. */
+  public static final long DEFAULT_APPEND_WAIT_SPIN_NANOS = 1_000_000;
 
   public LogConfig {
     Objects.requireNonNull(directory, "directory");
@@ -54,6 +58,9 @@ public record LogConfig(
       throw new IllegalArgumentException("max record size must be between 1 and " + MAX_SEGMENT_BYTES
           + " bytes, got " + maxRecordBytes);
     }
+    if (appendWaitSpinNanos < 0) {
+      throw new IllegalArgumentException("append wait spin must not be negative, got " + appendWaitSpinNanos);
+    }
   }
 
   public static Builder builder(Path directory) {
@@ -69,6 +76,7 @@ public record LogConfig(
     private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
     private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
     private boolean verifyAllSegmentsOnOpen = true;
+    private long appendWaitSpinNanos = DEFAULT_APPEND_WAIT_SPIN_NANOS;
     private LogListener listener = LogListener.NONE;
     private LongSupplier clock = System::currentTimeMillis;
 
@@ -116,6 +124,11 @@ public record LogConfig(
       return this;
     }
 
+    public Builder appendWaitSpinNanos(long nanos) {
+      this.appendWaitSpinNanos = nanos;
+      return this;
+    }
+
     public Builder listener(LogListener listener) {
       this.listener = listener;
       return this;
@@ -128,7 +141,7 @@ public record LogConfig(
 
     public LogConfig build() {
       return new LogConfig(directory, segmentBytes, compression, fsyncPolicy, maxBatchBytes, maxRecordBytes,
-          verifyAllSegmentsOnOpen, listener, clock);
+          verifyAllSegmentsOnOpen, appendWaitSpinNanos, listener, clock);
     }
   }
 }
