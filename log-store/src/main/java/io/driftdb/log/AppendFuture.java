@@ -11,8 +11,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Why: an append is durable after one group commit, a few hundred microseconds. Parking and
  * being unparked costs each waiter a futex wake by the writer thread and, when the core is idle,
- * an inter-processor interrupt; on a small (virtual) machine that is 10–15 µs of CPU per append,
- * and with many appenders the writer spends longer waking them than fsyncing. A yielding waiter
+ * an inter-processor interrupt; on a small (virtual) machine that cost the writer 5–9 µs per
+ * waiter, and with 64 appenders it spent longer waking them than fsyncing. A yielding waiter
  * costs a few µs, gives its core to any other runnable thread, and notices completion without
  * the writer's help. Past the budget (a slow disk) it parks as before. Callbacks registered on
  * the future are unaffected: they still run on the writer thread.

@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
  *     segment is CRC-checked and the others get a header walk (faster open of a large log)
  * @param appendWaitSpinNanos how long a caller blocking on an append's future yield-polls it
  *     before parking (see {@link AppendFuture}); 0 parks at once
+ * @param listener metrics callbacks from the writer thread
  * @param clock source of commit timestamps in ms (System::currentTimeMillis; replaceable in tests)
  */
 public record LogConfig(

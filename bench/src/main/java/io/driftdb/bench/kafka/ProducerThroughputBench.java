@@ -483,7 +483,6 @@ public final class ProducerThroughputBench {
         metric(metrics, "records-per-request-avg"), metric(metrics, "request-latency-avg"));
   }
 
-  /** Sends to the warm-up table/topic for {@code --warmup} seconds (same settings, another producer). */
   /**
    * The warm-up topics (tables) of one value size. Two, each filled from key 0 by its own
    * producer for half the warm-up: the measured run starts a new producer on a new, empty topic
@@ -501,6 +500,7 @@ public final class ProducerThroughputBench {
     }
   }
 
+  /** Sends to one warm-up table/topic for {@code seconds} (same settings, another producer). */
   private static void warmUp(Options o, String bootstrap, String topic, int size, double seconds)
       throws Exception {
     RowValues values = new RowValues(size);
