@@ -137,62 +137,42 @@ public final class DurableAppendBench {
   }
 
   /**
-   * The disk's own figures, measured with the same FileChannel calls the log uses, each on a
-   * fresh file that grows like a segment does (the fsync loop runs first, so it never pays for
-   * freeing the blocks of the big sequential file).
+   * The disk's own figures, measured with the same FileChannel calls the log uses: fsync/s and
+   * MiB/s each on a fresh file that grows as an un-preallocated segment would (the fsync loop
+   * runs first, so it never pays for freeing the blocks of the big sequential file), then the
+   * in-place fsync/s.
    */
   private static RawDisk rawDisk(Options o) throws IOException {
     ByteBuffer page = ByteBuffer.allocateDirect(4096);
-    long fsyncs = 0;
-    double fsyncSeconds;
     Path small = o.dir().resolve("raw-fsync.dat");
+    double fsyncsPerSec;
     try (FileChannel ch = FileChannel.open(small, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long pos = 0;
-      long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
-      long end = measureFrom + (long) (o.seconds() * 1e9);
-      long start = -1;
-      while (System.nanoTime() < end) {
-        if (start < 0 && System.nanoTime() >= measureFrom) {
-          start = System.nanoTime();
-        }
+      long[] pos = {0};
+      fsyncsPerSec = measure(o, ch, c -> {
         page.clear();
-        pos += ch.write(page, pos);
-        ch.force(false);
-        if (start >= 0) {
-          fsyncs++;
-        }
-      }
-      fsyncSeconds = (System.nanoTime() - start) / 1e9;
+        pos[0] += c.write(page, pos[0]);
+        c.force(false);
+        return 1;
+      });
     }
     Files.delete(small);
 
     Path big = o.dir().resolve("raw-sequential.dat");
     ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-    long seqBytes = 0;
-    double seqSeconds;
+    double seqBytesPerSec;
     try (FileChannel ch = FileChannel.open(big, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long pos = 0;
-      long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
-      long end = measureFrom + (long) (o.seconds() * 1e9);
-      long start = -1;
-      while (System.nanoTime() < end) {
-        if (start < 0 && System.nanoTime() >= measureFrom) {
-          start = System.nanoTime();
-        }
+      long[] pos = {0};
+      seqBytesPerSec = measure(o, ch, c -> {
         chunk.clear();
         while (chunk.hasRemaining()) {
-          pos += ch.write(chunk, pos);
+          pos[0] += c.write(chunk, pos[0]);
         }
-        ch.force(false);
-        if (start >= 0) {
-          seqBytes += chunk.capacity();
-        }
-      }
-      seqSeconds = (System.nanoTime() - start) / 1e9;
+        c.force(false);
+        return chunk.capacity();
+      });
     }
     Files.delete(big);
-    double perSec = fsyncs / fsyncSeconds;
-    return new RawDisk(seqBytes / MIB / seqSeconds, perSec, 1e6 / perSec, inPlaceFsyncsPerSec(o));
+    return new RawDisk(seqBytesPerSec / MIB, fsyncsPerSec, 1e6 / fsyncsPerSec, inPlaceFsyncsPerSec(o));
   }
 
   /** 4 KiB writes + fdatasync cycling through a 16 MiB file that was written and synced first. */
@@ -200,8 +180,7 @@ public final class DurableAppendBench {
     Path file = o.dir().resolve("raw-inplace.dat");
     int region = 16 << 20;
     ByteBuffer page = ByteBuffer.allocateDirect(4096);
-    long fsyncs = 0;
-    long start = -1;
+    double perSec;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
       for (long pos = 0; pos < region; pos += chunk.capacity()) {
@@ -211,23 +190,40 @@ public final class DurableAppendBench {
         }
       }
       ch.force(false);
-      long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
-      long end = measureFrom + (long) (o.seconds() * 1e9);
-      for (long pos = 0; System.nanoTime() < end; pos = (pos + 4096) % region) {
-        if (start < 0 && System.nanoTime() >= measureFrom) {
-          start = System.nanoTime();
-        }
+      long[] pos = {0};
+      perSec = measure(o, ch, c -> {
         page.clear();
-        ch.write(page, pos);
-        ch.force(false);
-        if (start >= 0) {
-          fsyncs++;
-        }
+        c.write(page, pos[0]);
+        pos[0] = (pos[0] + 4096) % region;
+        c.force(false);
+        return 1;
+      });
+    }
+    Files.delete(file);
+    return perSec;
+  }
+
+  /** One step of a raw measurement; returns the units (fsyncs or bytes) it did. */
+  private interface IoStep {
+    long run(FileChannel ch) throws IOException;
+  }
+
+  /** Repeats {@code step} for the warm-up, then for the measured window; returns units per second of the window. */
+  private static double measure(Options o, FileChannel ch, IoStep step) throws IOException {
+    long measureFrom = System.nanoTime() + (long) (o.warmup() * 1e9);
+    long end = measureFrom + (long) (o.seconds() * 1e9);
+    long start = -1;
+    long units = 0;
+    while (System.nanoTime() < end) {
+      if (start < 0 && System.nanoTime() >= measureFrom) {
+        start = System.nanoTime();
+      }
+      long done = step.run(ch);
+      if (start >= 0) {
+        units += done;
       }
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Files.delete(file);
-    return fsyncs / seconds;
+    return units / ((System.nanoTime() - start) / 1e9);
   }
 
   /**
