@@ -74,7 +74,6 @@ public final class RowBatchWriter {
         throw new Conflict(new SqlError(SqlError.SERIALIZATION_FAILURE, "could not serialize access: table \""
             + s.name() + "\" was altered since the batch was decoded"));
       }
-      out.expectRows(t.tableId(), batch.upserts().size() + batch.deletes().size());
       session.dml().writeRows(t, s, batch.upserts(), batch.deletes(), seq, out);
     } catch (SqlError | Conflict e) {
       engine.listener().aborted();

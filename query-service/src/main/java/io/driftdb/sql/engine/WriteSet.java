@@ -29,13 +29,6 @@ public final class WriteSet {
     return dependsOn;
   }
 
-  /** Sizes the table's part for {@code count} writes up front (a produced batch knows its size). */
-  public void expectRows(long tableId, int count) {
-    int capacity = (int) Math.min(1 << 30, count * 4L / 3 + 1);
-    rows.computeIfAbsent(tableId, k -> new LinkedHashMap<>(capacity));
-    inserted.computeIfAbsent(tableId, k -> new HashSet<>(capacity));
-  }
-
   public void put(long tableId, RowKey key, Object[] row, boolean insert) {
     rows.computeIfAbsent(tableId, k -> new LinkedHashMap<>()).put(key, row);
     if (insert) {
