@@ -81,12 +81,7 @@ public final class ChangeFeed implements AutoCloseable {
       });
       streams.setStateListener((now, before) -> {
         if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-          Throwable f = feed.failure;
-          if (f == null) {
-            feed.termination.complete(null);
-          } else {
-            feed.termination.completeExceptionally(f);
-          }
+          feed.terminated();
         }
       });
       streams.start();
@@ -169,10 +164,25 @@ public final class ChangeFeed implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!streams.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(TIMEOUT))) {
+    boolean stopped = streams.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(TIMEOUT));
+    if (!stopped) {
       LOG.warn("the change feed of {} did not stop within {} s", config.log(), TIMEOUT.toSeconds());
     }
     topics.close();
+    if (stopped) {
+      // Streams may call the state listener just after close returns: termination() is done when close() is.
+      terminated();
+    }
+  }
+
+  /** Completes {@link #termination()} (once; later calls change nothing). */
+  private void terminated() {
+    Throwable f = failure;
+    if (f == null) {
+      termination.complete(null);
+    } else {
+      termination.completeExceptionally(f);
+    }
   }
 }
