@@ -32,6 +32,8 @@ final class TransactionRecordEncoder {
   private static final int DOUBLE = 5;
   private static final int STRING = 6;
   private static final int BYTES = 7;
+  /** The largest buffer allocated up front; a larger record grows it by doubling. */
+  private static final int MAX_INITIAL_BYTES = 4 << 20;
 
   /** The encoded record, or {@code null} when it needs the generic writer. */
   byte[] encode(TransactionRecord record) {
@@ -73,15 +75,16 @@ final class TransactionRecordEncoder {
 
   /**
    * Bytes the record will about take, extrapolated from its first event: a transaction's rows
-   * are mostly alike (a produced batch's always are), and the buffer grows if they are not.
-   * Summing every value instead cost as much CPU as encoding them.
+   * are mostly alike (a produced batch's rows are of one table), and the buffer grows if they
+   * are not. Summing every value instead cost as much CPU as encoding them. Capped, so that one
+   * large first row among many small ones cannot make a huge buffer.
    */
   private static int estimatedSize(List<Object> events) {
     long perEvent = 24;
     if (!events.isEmpty() && events.get(0) instanceof RowEvent r) {
       perEvent += estimatedValuesSize(r.getKey()) + estimatedValuesSize(r.getRow());
     }
-    return (int) Math.min(128 + perEvent * events.size(), Integer.MAX_VALUE - 64);
+    return (int) Math.min(128 + perEvent * events.size(), MAX_INITIAL_BYTES);
   }
 
   private static long estimatedValuesSize(List<Object> values) {

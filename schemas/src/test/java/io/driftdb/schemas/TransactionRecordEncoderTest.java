@@ -93,6 +93,25 @@ class TransactionRecordEncoderTest {
     assertThat(bytes[bytes.length - 2]).isEqualTo((byte) 0); // validation: null branch
   }
 
+  /** The buffer is sized from the first event: rows that differ from it in size must come out whole. */
+  @Test
+  void rowsOfVeryDifferentSizesMatch() {
+    String large = "L".repeat(5 << 20); // larger than the buffer allocated up front
+    List<Object> smallFirst = new ArrayList<>();
+    List<Object> largeFirst = new ArrayList<>();
+    smallFirst.add(Schemas.row(RowOp.INSERT, 1).setRow(List.of(1L, "s")).build());
+    largeFirst.add(Schemas.row(RowOp.INSERT, 1).setRow(List.of(1L, large)).build());
+    for (int i = 0; i < 2000; i++) {
+      smallFirst.add(Schemas.row(RowOp.INSERT, 1).setRow(List.of((long) i, "m".repeat(i % 700))).build());
+      largeFirst.add(Schemas.row(RowOp.DELETE, 1).setKey(List.of((long) i)).build());
+    }
+    smallFirst.add(Schemas.row(RowOp.INSERT, 1).setRow(List.of(2L, large)).build());
+    for (List<Object> events : List.of(smallFirst, largeFirst)) {
+      TransactionRecord record = Schemas.transaction("u").setEvents(events).build();
+      assertThat(encoder.encode(record)).isEqualTo(generic(record));
+    }
+  }
+
   @Test
   void stringsMatchForNonAsciiFourByteAndLoneSurrogates() {
     List<Object> values = Arrays.asList("héllo wörld", "日本語", "😀 rocket 🚀", "\uD800", "a\uDC00b", "x\uD83D",
