@@ -166,10 +166,7 @@ public final class DurableAppendBench {
     try (FileChannel ch = FileChannel.open(big, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long[] pos = {0};
       seqBytesPerSec = measure(o, ch, c -> {
-        chunk.clear();
-        while (chunk.hasRemaining()) {
-          pos[0] += c.write(chunk, pos[0]);
-        }
+        pos[0] += writeFully(c, chunk, pos[0]);
         c.force(false);
         return chunk.capacity();
       });
@@ -186,11 +183,8 @@ public final class DurableAppendBench {
     double perSec;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-      for (long pos = 0; pos < region; pos += chunk.capacity()) {
-        chunk.clear();
-        while (chunk.hasRemaining()) {
-          ch.write(chunk, pos + chunk.position());
-        }
+      for (long pos = 0; pos < region; ) {
+        pos += writeFully(ch, chunk, pos);
       }
       ch.force(false);
       long[] pos = {0};
@@ -204,6 +198,15 @@ public final class DurableAppendBench {
     }
     Files.delete(file);
     return perSec;
+  }
+
+  /** Writes all of {@code buf} (from the start) at {@code pos}; returns its size. */
+  private static int writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+    buf.clear();
+    while (buf.hasRemaining()) {
+      ch.write(buf, pos + buf.position());
+    }
+    return buf.capacity();
   }
 
   /** One step of a raw measurement; returns the units (fsyncs or bytes) it did. */

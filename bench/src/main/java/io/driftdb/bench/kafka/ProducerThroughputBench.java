@@ -495,8 +495,9 @@ public final class ProducerThroughputBench {
   }
 
   private static void warmUp(Options o, String bootstrap, int size) throws Exception {
-    for (String topic : warmUpTopics(size)) {
-      warmUp(o, bootstrap, topic, size, o.warmupSeconds() / warmUpTopics(size).size());
+    List<String> topics = warmUpTopics(size);
+    for (String topic : topics) {
+      warmUp(o, bootstrap, topic, size, o.warmupSeconds() / topics.size());
     }
   }
 
