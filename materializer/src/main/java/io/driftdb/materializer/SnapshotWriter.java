@@ -128,9 +128,10 @@ final class SnapshotWriter {
         writeSchema(out, v.schema());
       }
       for (var e : t.rows().entrySet()) {
-        VersionChain.Snapshot vs = e.getValue().snapshot();
+        VersionChain chain = e.getValue();
+        int size = chain.size();
         int n = 0;
-        while (n < vs.size() && vs.seqs()[n] <= s) {
+        while (n < size && chain.seqAt(n) <= s) {
           n++;
         }
         if (n == 0) {
@@ -144,10 +145,11 @@ final class SnapshotWriter {
         }
         out.writeInt(n);
         for (int i = 0; i < n; i++) {
-          out.writeLong(vs.seqs()[i]);
-          out.writeByte(vs.ops()[i]);
-          if (vs.ops()[i] != VersionChain.DELETE) {
-            Object[] row = vs.rows()[i];
+          byte op = chain.opAt(i);
+          out.writeLong(chain.seqAt(i));
+          out.writeByte(op);
+          if (op != VersionChain.DELETE) {
+            Object[] row = chain.rowAtIndex(i);
             out.writeInt(row.length);
             for (Object v : row) {
               SnapshotFormat.writeValue(out, v);

@@ -14,7 +14,10 @@ public final class VersionChain {
   public static final byte UPDATE = 1;
   public static final byte DELETE = 2;
 
-  /** Arrays replaced as a whole when they grow, so readers never see a half-copied array. */
+  /**
+   * Every version, the first included; replaced as a whole when it grows, so readers never see
+   * a half-copied array. Null while the chain has one version.
+   */
   private static final class Slots {
     final long[] seqs;
     final Object[][] rows;
@@ -27,7 +30,14 @@ public final class VersionChain {
     }
   }
 
-  private volatile Slots slots = new Slots(1);
+  // The first version lives in fields, not in Slots: most keys of an append-heavy table (an
+  // event log, a Kafka topic) are written once, and the arrays would cost every such key four
+  // more objects (~96 bytes), kept for good and copied once by the garbage collector. Written
+  // once, before size becomes 1, and never changed.
+  private long firstSeq;
+  private Object[] firstRow;
+  private byte firstOp;
+  private volatile Slots slots;
   private volatile int size;
 
   /**
@@ -52,13 +62,26 @@ public final class VersionChain {
   /** Writer only. SEQs must increase. */
   public void append(long seq, Object[] row, byte op) {
     int n = size;
+    if (n == 0) {
+      firstSeq = seq;
+      firstRow = row;
+      firstOp = op;
+      size = 1;
+      return;
+    }
     Slots s = slots;
-    if (n == s.seqs.length) {
+    if (s == null || n == s.seqs.length) {
       Slots bigger = new Slots(Math.max(2, n * 2));
-      System.arraycopy(s.seqs, 0, bigger.seqs, 0, n);
-      System.arraycopy(s.rows, 0, bigger.rows, 0, n);
-      System.arraycopy(s.ops, 0, bigger.ops, 0, n);
-      slots = bigger;
+      if (s == null) {
+        bigger.seqs[0] = firstSeq;
+        bigger.rows[0] = firstRow;
+        bigger.ops[0] = firstOp;
+      } else {
+        System.arraycopy(s.seqs, 0, bigger.seqs, 0, n);
+        System.arraycopy(s.rows, 0, bigger.rows, 0, n);
+        System.arraycopy(s.ops, 0, bigger.ops, 0, n);
+      }
+      slots = bigger; // before size: a reader that sees the new size sees these slots
       s = bigger;
     }
     s.seqs[n] = seq;
@@ -74,53 +97,55 @@ public final class VersionChain {
 
   /** The row visible at {@code seq}, or null when the key did not exist or was deleted then. */
   public Object[] rowAt(long seq) {
-    int n = size;
-    Slots s = slots;
-    int i = indexAt(s, n, seq);
-    if (i < 0 || s.ops[i] == DELETE) {
+    int i = versionIndexAt(seq);
+    if (i < 0 || opAt(i) == DELETE) {
       return null;
     }
-    return s.rows[i];
+    return rowAtIndex(i);
   }
 
   /** Index of the version visible at {@code seq} (the last with SEQ at or before it), or -1. */
   public int versionIndexAt(long seq) {
-    return indexAt(slots, size, seq);
-  }
-
-  private static int indexAt(Slots s, int n, long seq) {
-    if (n == 0 || s.seqs[0] > seq) {
+    int n = size; // read before slots: slots then holds at least n versions
+    if (n == 0 || firstSeq > seq) {
       return -1;
     }
-    if (s.seqs[n - 1] <= seq) {
+    if (n == 1) {
+      return 0;
+    }
+    long[] seqs = slots.seqs;
+    if (seqs[n - 1] <= seq) {
       return n - 1;
     }
-    int i = Arrays.binarySearch(s.seqs, 0, n, seq);
+    int i = Arrays.binarySearch(seqs, 0, n, seq);
     return i >= 0 ? i : -i - 2;
   }
 
   /** True when the key was written by the transaction at exactly {@code seq}. */
   public boolean hasVersionAt(long seq) {
-    int i = indexAt(slots, size, seq);
-    return i >= 0 && slots.seqs[i] == seq;
+    int i = versionIndexAt(seq);
+    return i >= 0 && seqAt(i) == seq;
   }
 
   /** SEQ of the newest version (the last write to this key), or -1. */
   public long lastSeq() {
     int n = size;
-    return n == 0 ? -1 : slots.seqs[n - 1];
+    return n == 0 ? -1 : seqAt(n - 1);
   }
 
+  // The accessors take an index below a size the caller read: index 0 is in the fields, a
+  // higher one means size was at least 2, hence slots was already set.
+
   public long seqAt(int index) {
-    return slots.seqs[index];
+    return index == 0 ? firstSeq : slots.seqs[index];
   }
 
   public Object[] rowAtIndex(int index) {
-    return slots.rows[index];
+    return index == 0 ? firstRow : slots.rows[index];
   }
 
   public byte opAt(int index) {
-    return slots.ops[index];
+    return index == 0 ? firstOp : slots.ops[index];
   }
 
   /**
@@ -129,24 +154,10 @@ public final class VersionChain {
    */
   VersionChain suffix(int from) {
     int n = size;
-    Slots s = slots;
     VersionChain c = new VersionChain();
-    Slots t = new Slots(Math.max(1, n - from));
-    System.arraycopy(s.seqs, from, t.seqs, 0, n - from);
-    System.arraycopy(s.rows, from, t.rows, 0, n - from);
-    System.arraycopy(s.ops, from, t.ops, 0, n - from);
-    c.slots = t;
-    c.size = n - from;
+    for (int i = from; i < n; i++) {
+      c.append(seqAt(i), rowAtIndex(i), opAt(i));
+    }
     return c;
   }
-
-  /** A consistent copy of the first {@code n} versions' SEQs and ops for history scans. */
-  public Snapshot snapshot() {
-    int n = size;
-    Slots s = slots;
-    return new Snapshot(s.seqs, s.rows, s.ops, n);
-  }
-
-  /** Versions as a reader saw them at one moment (arrays are shared, never mutated below n). */
-  public record Snapshot(long[] seqs, Object[][] rows, byte[] ops, int size) {}
 }

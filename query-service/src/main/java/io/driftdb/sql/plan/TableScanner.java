@@ -408,12 +408,14 @@ final class TableScanner {
   private void emitAll(TableData t, long snap, List<Object[]> out) {
     int[] ids = columnIds(t);
     for (Map.Entry<RowKey, VersionChain> e : t.rows().entrySet()) {
-      VersionChain.Snapshot s = e.getValue().snapshot();
-      for (int i = 0; i < s.size() && s.seqs()[i] <= snap; i++) {
-        long from = s.seqs()[i];
-        long to = s.ops()[i] == VersionChain.DELETE ? from : periodEnd(t, e.getValue(), i, snap);
-        Object[] image = s.rows()[i];
-        add(out, build(image == null ? new Object[0] : image, ids, from, to, s.ops()[i]));
+      VersionChain c = e.getValue();
+      int n = c.size(); // versions appended meanwhile are after snap
+      for (int i = 0; i < n && c.seqAt(i) <= snap; i++) {
+        long from = c.seqAt(i);
+        byte op = c.opAt(i);
+        long to = op == VersionChain.DELETE ? from : periodEnd(t, c, i, snap);
+        Object[] image = c.rowAtIndex(i);
+        add(out, build(image == null ? new Object[0] : image, ids, from, to, op));
       }
     }
   }
