@@ -152,13 +152,21 @@ public final class Materializer {
     Map<Integer, Long> createdInTx = new HashMap<>();
     List<Object> events = tx.getEvents();
     long rowEvents = 0;
+    // The rows of a transaction mostly go to one table: look it up once per run of its rows.
+    long tableRef = Long.MIN_VALUE;
+    TableData table = null;
     for (int i = 0; i < events.size(); i++) {
       Object e = events.get(i);
       if (e instanceof DdlEvent ddl) {
         applyDdl(seq, i, ddl, createdInTx);
         schemaVersion++;
+        table = null;
       } else if (e instanceof RowEvent row) {
-        applyRow(seq, row, createdInTx);
+        if (table == null || row.getTableId() != tableRef) {
+          tableRef = row.getTableId();
+          table = tableFor(tableRef, createdInTx);
+        }
+        applyRow(seq, table, row);
         rowEvents++;
       }
     }
@@ -328,8 +336,7 @@ public final class Materializer {
     return historyLock;
   }
 
-  private void applyRow(long seq, RowEvent ev, Map<Integer, Long> createdInTx) {
-    TableData t = tableFor(ev.getTableId(), createdInTx);
+  private static void applyRow(long seq, TableData t, RowEvent ev) {
     TableSchema schema = t.latestSchema();
     if (ev.getOp() == RowOp.DELETE) {
       t.write(seq, LogRows.key(schema, ev.getKey()), null, VersionChain.DELETE);
