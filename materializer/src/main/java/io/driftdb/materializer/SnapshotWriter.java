@@ -129,11 +129,7 @@ final class SnapshotWriter {
       }
       for (var e : t.rows().entrySet()) {
         VersionChain chain = e.getValue();
-        int size = chain.size();
-        int n = 0;
-        while (n < size && chain.seqAt(n) <= s) {
-          n++;
-        }
+        int n = chain.versionIndexAt(s) + 1; // the versions at or before s
         if (n == 0) {
           continue;
         }

@@ -16,7 +16,7 @@ public final class VersionChain {
 
   /**
    * Every version, the first included; replaced as a whole when it grows, so readers never see
-   * a half-copied array. Null while the chain has one version.
+   * a half-copied array. Null while the chain has at most one version.
    */
   private static final class Slots {
     final long[] seqs;

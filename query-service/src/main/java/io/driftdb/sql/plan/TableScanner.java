@@ -409,8 +409,8 @@ final class TableScanner {
     int[] ids = columnIds(t);
     for (Map.Entry<RowKey, VersionChain> e : t.rows().entrySet()) {
       VersionChain c = e.getValue();
-      int n = c.size(); // versions appended meanwhile are after snap
-      for (int i = 0; i < n && c.seqAt(i) <= snap; i++) {
+      int n = c.versionIndexAt(snap) + 1; // the versions at or before snap
+      for (int i = 0; i < n; i++) {
         long from = c.seqAt(i);
         byte op = c.opAt(i);
         long to = op == VersionChain.DELETE ? from : periodEnd(t, c, i, snap);
