@@ -2,9 +2,7 @@ package io.driftdb.materializer;
 
 import com.github.luben.zstd.ZstdInputStream;
 import io.driftdb.schemas.ConstraintDef;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,8 +23,13 @@ final class SnapshotReader {
       throw new SnapshotCorruptedException(file + ": too short (" + all.length + " bytes)");
     }
     ByteBuffer b = ByteBuffer.wrap(all);
-    if (b.getLong(0) != SnapshotFormat.MAGIC || b.getInt(8) != SnapshotFormat.VERSION) {
-      throw new SnapshotCorruptedException(file + ": not a DriftDB snapshot (bad magic or version)");
+    if (b.getLong(0) != SnapshotFormat.MAGIC) {
+      throw new SnapshotCorruptedException(file + ": not a DriftDB snapshot (bad magic)");
+    }
+    int version = b.getInt(8);
+    if (version < SnapshotFormat.OLDEST_READABLE || version > SnapshotFormat.VERSION) {
+      throw new SnapshotCorruptedException(file + ": snapshot format version " + version + ", this build reads "
+          + SnapshotFormat.OLDEST_READABLE + " to " + SnapshotFormat.VERSION);
     }
     long seq = b.getLong(12);
     int footer = all.length - 24;
@@ -40,9 +43,8 @@ final class SnapshotReader {
     if (actual.getValue() != crc) {
       throw new SnapshotCorruptedException(file + ": checksum mismatch");
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-        new ZstdInputStream(new ByteArrayInputStream(all, 20, (int) length)), 1 << 16))) {
-      Materializer m = payload(in);
+    try (ZstdInputStream z = new ZstdInputStream(new ByteArrayInputStream(all, 20, (int) length))) {
+      Materializer m = payload(new SnapshotInput(z), version);
       if (m.appliedSeq() != seq) {
         throw new SnapshotCorruptedException(file + ": header SEQ " + seq + " does not match content " + m.appliedSeq());
       }
@@ -54,37 +56,40 @@ final class SnapshotReader {
     }
   }
 
-  private static Materializer payload(DataInputStream in) throws IOException {
+  private static Materializer payload(SnapshotInput in, int version) throws IOException {
     long seq = in.readLong();
     long schemaVersion = in.readLong();
     Timeline tl = new Timeline();
     long base = in.readLong();
-    int count = in.readInt();
+    int count = SnapshotFormat.readCount(in, version);
+    long timestamp = 0;
     for (int i = 0; i < count; i++) {
-      tl.record(base + i, in.readLong());
+      timestamp = version == 1 ? in.readLong() : timestamp + in.readZigzag();
+      tl.record(base + i, timestamp);
     }
     Catalog c = new Catalog();
-    int users = in.readInt();
+    int users = SnapshotFormat.readCount(in, version);
     for (int i = 0; i < users; i++) {
-      String name = SnapshotFormat.readString(in);
-      c.putUser(name, readMap(in));
+      String name = SnapshotFormat.readString(in, version);
+      c.putUser(name, readMap(in, version));
     }
-    int nb = in.readInt();
+    int nb = SnapshotFormat.readCount(in, version);
     List<Catalog.Binding> bindings = new ArrayList<>();
     for (int i = 0; i < nb; i++) {
-      bindings.add(new Catalog.Binding(SnapshotFormat.readString(in), in.readLong(), in.readLong(), in.readLong()));
+      bindings.add(new Catalog.Binding(SnapshotFormat.readString(in, version), in.readLong(), in.readLong(),
+          in.readLong()));
     }
-    int nt = in.readInt();
+    int nt = SnapshotFormat.readCount(in, version);
     Map<Long, TableData> tables = new HashMap<>();
     for (int i = 0; i < nt; i++) {
       long id = in.readLong();
       long created = in.readLong();
       long dropped = in.readLong();
-      int ns = in.readInt();
+      int ns = SnapshotFormat.readCount(in, version);
       TableData t = null;
       for (int j = 0; j < ns; j++) {
         long at = in.readLong();
-        TableSchema schema = readSchema(in);
+        TableSchema schema = readSchema(in, version);
         if (t == null) {
           t = new TableData(created, schema);
         } else {
@@ -98,21 +103,22 @@ final class SnapshotReader {
         t.drop(dropped);
       }
       while (in.readBoolean()) {
-        Object[] key = new Object[in.readInt()];
+        Object[] key = new Object[SnapshotFormat.readCount(in, version)];
         for (int k = 0; k < key.length; k++) {
-          key[k] = SnapshotFormat.readValue(in);
+          key[k] = SnapshotFormat.readValue(in, version, null, k);
         }
         VersionChain chain = new VersionChain();
-        int n = in.readInt();
+        int n = SnapshotFormat.readCount(in, version);
         Object[] previous = null;
+        long s = 0;
         for (int v = 0; v < n; v++) {
-          long s = in.readLong();
+          s = version == 1 ? in.readLong() : s + in.readZigzag();
           byte op = in.readByte();
           Object[] row = previous;
           if (op != VersionChain.DELETE) {
-            row = new Object[in.readInt()];
+            row = new Object[SnapshotFormat.readCount(in, version)];
             for (int r = 0; r < row.length; r++) {
-              row[r] = SnapshotFormat.readValue(in);
+              row[r] = SnapshotFormat.readValue(in, version, previous, r);
             }
             VersionChain.shareUnchangedCells(previous, row);
           }
@@ -131,49 +137,49 @@ final class SnapshotReader {
     return Materializer.restored(c, tl, seq, schemaVersion, rowEvents);
   }
 
-  private static Map<String, String> readMap(DataInputStream in) throws IOException {
-    int n = in.readInt();
+  private static Map<String, String> readMap(SnapshotInput in, int version) throws IOException {
+    int n = SnapshotFormat.readCount(in, version);
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < n; i++) {
-      m.put(SnapshotFormat.readString(in), SnapshotFormat.readString(in));
+      m.put(SnapshotFormat.readString(in, version), SnapshotFormat.readString(in, version));
     }
     return m;
   }
 
-  private static TableSchema readSchema(DataInputStream in) throws IOException {
+  private static TableSchema readSchema(SnapshotInput in, int version) throws IOException {
     long tableId = in.readLong();
-    String name = SnapshotFormat.readString(in);
-    int nc = in.readInt();
+    String name = SnapshotFormat.readString(in, version);
+    int nc = SnapshotFormat.readCount(in, version);
     List<ColumnInfo> cols = new ArrayList<>();
     for (int i = 0; i < nc; i++) {
       int id = in.readInt();
-      String cname = SnapshotFormat.readString(in);
-      ColumnType type = ColumnType.parse(SnapshotFormat.readString(in));
+      String cname = SnapshotFormat.readString(in, version);
+      ColumnType type = ColumnType.parse(SnapshotFormat.readString(in, version));
       boolean nullable = in.readBoolean();
-      cols.add(new ColumnInfo(id, cname, type, nullable, SnapshotFormat.readNullableString(in)));
+      cols.add(new ColumnInfo(id, cname, type, nullable, SnapshotFormat.readNullableString(in, version)));
     }
-    List<Integer> pk = readInts(in);
+    List<Integer> pk = readInts(in, version);
     boolean document = in.readBoolean();
-    int ni = in.readInt();
+    int ni = SnapshotFormat.readCount(in, version);
     List<IndexInfo> indexes = new ArrayList<>();
     for (int i = 0; i < ni; i++) {
-      indexes.add(new IndexInfo(SnapshotFormat.readString(in), readInts(in), in.readBoolean()));
+      indexes.add(new IndexInfo(SnapshotFormat.readString(in, version), readInts(in, version), in.readBoolean()));
     }
-    int ncons = in.readInt();
+    int ncons = SnapshotFormat.readCount(in, version);
     List<ConstraintDef> cons = new ArrayList<>();
     for (int i = 0; i < ncons; i++) {
-      byte[] b = new byte[in.readInt()];
+      byte[] b = new byte[SnapshotFormat.readCount(in, version)];
       in.readFully(b);
       cons.add(ConstraintDef.fromByteBuffer(ByteBuffer.wrap(b)));
     }
-    Map<String, String> options = readMap(in);
+    Map<String, String> options = readMap(in, version);
     int next = in.readInt();
     return new TableSchema(tableId, name, List.copyOf(cols), List.copyOf(pk), document, List.copyOf(indexes),
         List.copyOf(cons), Map.copyOf(options), next);
   }
 
-  private static List<Integer> readInts(DataInputStream in) throws IOException {
-    int n = in.readInt();
+  private static List<Integer> readInts(SnapshotInput in, int version) throws IOException {
+    int n = SnapshotFormat.readCount(in, version);
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       out.add(in.readInt());

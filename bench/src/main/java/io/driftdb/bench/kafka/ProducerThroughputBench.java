@@ -164,7 +164,7 @@ public final class ProducerThroughputBench {
   /** One measured cell. */
   record Result(int round, Target system, int payload, long records, double seconds, double serverCpuSeconds,
                 double driverCpuSeconds, double batchSizeAvg, double recordsPerRequestAvg, double requestLatencyMs,
-                long transactions, long fsyncs) {
+                long transactions, long fsyncs, double fsyncMeanMs) {
     double recordsPerSec() {
       return records / seconds;
     }
@@ -263,7 +263,9 @@ public final class ProducerThroughputBench {
           }
           long tx = Math.round(delta(before, after, "driftdb_commits_total"));
           long fsyncs = Math.round(delta(before, after, "driftdb_log_fsync_duration_seconds_count"));
-          Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs);
+          double fsyncMeanMs = fsyncs == 0 ? 0
+              : delta(before, after, "driftdb_log_fsync_duration_seconds_sum") * 1000 / fsyncs;
+          Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs, fsyncMeanMs);
           report(r);
           out.add(r);
         }
@@ -371,7 +373,7 @@ public final class ProducerThroughputBench {
               + o.records());
         }
         step("Kafka: end offset of " + topic + " = " + end + " after the run");
-        Result r = m.toResult(round, s, size, o.records(), (cpu1 - cpu0) / 1e9, -1, -1);
+        Result r = m.toResult(round, s, size, o.records(), (cpu1 - cpu0) / 1e9, -1, -1, 0);
         report(r);
         out.add(r);
       }
@@ -426,9 +428,10 @@ public final class ProducerThroughputBench {
   /** What one producer run measured. */
   record Measured(double seconds, double driverCpuSeconds, double batchSizeAvg, double recordsPerRequestAvg,
                   double requestLatencyMs) {
-    Result toResult(int round, Target s, int payload, long records, double serverCpu, long tx, long fsyncs) {
+    Result toResult(int round, Target s, int payload, long records, double serverCpu, long tx, long fsyncs,
+                    double fsyncMeanMs) {
       return new Result(round, s, payload, records, seconds, serverCpu, driverCpuSeconds, batchSizeAvg,
-          recordsPerRequestAvg, requestLatencyMs, tx, fsyncs);
+          recordsPerRequestAvg, requestLatencyMs, tx, fsyncs, fsyncMeanMs);
     }
   }
 
@@ -585,8 +588,8 @@ public final class ProducerThroughputBench {
             + "producer JVM CPU %.1f s; avg batch %.0f B, %.1f records/request, request latency %.1f ms%s",
         r.system().label, r.payload(), r.records(), r.seconds(), r.recordsPerSec(), r.mbPerSec(), r.serverCpuSeconds(),
         r.driverCpuSeconds(), r.batchSizeAvg(), r.recordsPerRequestAvg(), r.requestLatencyMs(),
-        r.transactions() < 0 ? "" : String.format(Locale.ROOT, "; %,d transactions, %,d fsyncs", r.transactions(),
-            r.fsyncs())));
+        r.transactions() < 0 ? "" : String.format(Locale.ROOT, "; %,d transactions, %,d fsyncs of %.2f ms on average",
+            r.transactions(), r.fsyncs(), r.fsyncMeanMs())));
   }
 
   private static void printSummary(Options o, List<Result> results) {
