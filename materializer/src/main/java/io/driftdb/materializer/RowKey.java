@@ -8,32 +8,55 @@ import java.util.Arrays;
  * is hashed several times on its way from a produced record into the table).
  */
 public final class RowKey implements Comparable<RowKey> {
+  /** The value of a one-column key (then {@link #values} is null): a table keeps one key per row, and most keys have one column. */
+  private final Object single;
+  /** The values of a key of zero or several columns; null for a one-column key. */
   private final Object[] values;
   /** 0 until computed, as String's cache (a race only computes the same value twice). */
   private int hash;
 
   public RowKey(Object[] values) {
-    this.values = values;
+    if (values.length == 1) {
+      this.single = values[0];
+      this.values = null;
+    } else {
+      this.single = null;
+      this.values = values;
+    }
   }
 
+  /** The key's values in key-column order (a fresh array for a one-column key; callers must not change it). */
   public Object[] values() {
-    return values;
+    return values == null ? new Object[] {single} : values;
   }
 
   public static RowKey of(Object... values) {
     return new RowKey(values);
   }
 
+  private int width() {
+    return values == null ? 1 : values.length;
+  }
+
+  private Object at(int i) {
+    return values == null ? single : values[i];
+  }
+
   @Override
   public int compareTo(RowKey o) {
-    int n = Math.min(values.length, o.values.length);
+    if (values == null && o.values == null) {
+      return ValueComparator.compareValues(single, o.single);
+    }
+    int w = width();
+    int ow = o.width();
+    int n = Math.min(w, ow);
     for (int i = 0; i < n; i++) {
-      int c = ValueComparator.compareValues(values[i], o.values[i]);
+      int c = ValueComparator.compareValues(at(i), o.at(i));
       if (c != 0) {
         return c;
       }
     }
-    return Integer.compare(values.length, o.values.length);
+    return Integer.compare(w, ow);
   }
 
   @Override
@@ -53,7 +76,8 @@ public final class RowKey implements Comparable<RowKey> {
 
   private int computeHash() {
     int h = 1;
-    for (Object v : values) {
+    for (int i = 0, w = width(); i < w; i++) {
+      Object v = at(i);
       // Consistent with equals (ValueComparator): equal numbers of different Java types hash
       // alike, byte arrays by content.
       h = 31 * h + (v instanceof Number n ? numberHash(n.doubleValue())
@@ -74,6 +98,6 @@ public final class RowKey implements Comparable<RowKey> {
 
   @Override
   public String toString() {
-    return values.length == 1 ? String.valueOf(values[0]) : Arrays.toString(values);
+    return values == null ? String.valueOf(single) : Arrays.toString(values);
   }
 }

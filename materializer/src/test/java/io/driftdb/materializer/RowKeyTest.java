@@ -35,4 +35,17 @@ class RowKeyTest {
     assertThat(t.rowAt(RowKey.of(new BigDecimal("42")), 1)).containsExactly(42L);
     assertThat(t.keyCount()).isEqualTo(1);
   }
+
+  @Test
+  void oneColumnAndWiderKeysOrderAsTheirValues() {
+    // A one-column key keeps its value without an array; it must order like the general case.
+    java.util.List<RowKey> sorted = new java.util.ArrayList<>(java.util.List.of(RowKey.of(2L, "b"), RowKey.of(2L),
+        RowKey.of(1L, "z"), RowKey.of(3L), RowKey.of(1L), RowKey.of()));
+    java.util.Collections.sort(sorted);
+    assertThat(sorted).containsExactly(RowKey.of(), RowKey.of(1L), RowKey.of(1L, "z"), RowKey.of(2L), RowKey.of(2L, "b"),
+        RowKey.of(3L));
+    assertThat(RowKey.of(7L).values()).containsExactly(7L);
+    assertThat(RowKey.of("a", 7L).values()).containsExactly("a", 7L);
+    assertThat(RowKey.of(7L)).isNotEqualTo(RowKey.of(7L, null)).hasToString("7");
+  }
 }
