@@ -8,7 +8,10 @@ import java.util.Arrays;
  * is hashed several times on its way from a produced record into the table).
  */
 public final class RowKey implements Comparable<RowKey> {
-  /** The value of a one-column key (then {@link #values} is null): a table keeps one key per row, and most keys have one column. */
+  /**
+   * The value of a one-column key (then {@link #values} is null): a table keeps one key per
+   * row, most keys have one column, and this saves the array.
+   */
   private final Object single;
   /** The values of a key of zero or several columns; null for a one-column key. */
   private final Object[] values;
