@@ -20,8 +20,8 @@ import java.util.zip.CheckedOutputStream;
  * Writes the materialized state as of one SEQ to {@code <seq %020d>.snap}: a small header
  * (magic, version, SEQ), the zstd-compressed state (encoded as {@link SnapshotFormat} says),
  * and a footer with the payload length and its CRC32C. It reads only versions at or before
- * the SEQ, so commits may continue meanwhile. The file is written under a temporary name, fsynced and renamed, so a crash never leaves a
- * half snapshot under the real name.
+ * the SEQ, so commits may continue meanwhile. The file is written under a temporary name,
+ * fsynced and renamed, so a crash never leaves a half snapshot under the real name.
  */
 final class SnapshotWriter {
   private SnapshotWriter() {}
