@@ -67,33 +67,22 @@ final class SnapshotFormat {
    */
   static Object readValue(SnapshotInput in, int version, Object[] previous, int index) throws IOException {
     int tag = in.readByte();
-    if (version == 1) {
-      return switch (tag) {
-        case 0 -> null;
-        case 1 -> in.readBoolean();
-        case 2 -> in.readShort();
-        case 3 -> in.readInt();
-        case 4 -> in.readLong();
-        case 5 -> Float.intBitsToFloat(in.readInt());
-        case 6 -> Double.longBitsToDouble(in.readLong());
-        case 7 -> new BigDecimal(readString(in, 1));
-        case 8 -> readString(in, 1);
-        case 9 -> readBytes(in, in.readInt());
-        default -> throw new IOException("bad value tag " + tag);
-      };
-    }
+    boolean v1 = version == 1; // fixed-width integers; version 2 has them as zigzag varints
     return switch (tag) {
       case 0 -> null;
       case 1 -> in.readBoolean();
-      case 2 -> (short) in.readZigzag();
-      case 3 -> (int) in.readZigzag();
-      case 4 -> in.readZigzag();
+      case 2 -> v1 ? in.readShort() : (short) in.readZigzag();
+      case 3 -> v1 ? in.readInt() : (int) in.readZigzag();
+      case 4 -> v1 ? in.readLong() : in.readZigzag();
       case 5 -> Float.intBitsToFloat(in.readInt());
       case 6 -> Double.longBitsToDouble(in.readLong());
-      case 7 -> new BigDecimal(readString(in, 2));
-      case 8 -> readString(in, 2);
-      case 9 -> readBytes(in, in.readCount());
+      case 7 -> new BigDecimal(readString(in, version));
+      case 8 -> readString(in, version);
+      case 9 -> readBytes(in, readCount(in, version));
       case SAME -> {
+        if (v1) {
+          throw new IOException("bad value tag " + tag);
+        }
         if (previous == null || index >= previous.length) {
           throw new IOException("a cell refers to a previous version that has none");
         }
@@ -115,10 +104,8 @@ final class SnapshotFormat {
     return in.readCount();
   }
 
+  /** {@code n} bytes; callers pass a {@link #readCount}, never negative. */
   private static byte[] readBytes(SnapshotInput in, int n) throws IOException {
-    if (n < 0) {
-      throw new IOException("bad length " + n);
-    }
     byte[] b = new byte[n];
     in.readFully(b);
     return b;

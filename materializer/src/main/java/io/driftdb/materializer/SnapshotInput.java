@@ -57,12 +57,7 @@ final class SnapshotInput {
   }
 
   long readLong() throws IOException {
-    need(8);
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (buf[pos++] & 0xFF);
-    }
-    return v;
+    return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
   }
 
   long readVarlong() throws IOException {

@@ -46,10 +46,8 @@ final class SnapshotOutput {
   }
 
   void writeLong(long v) throws IOException {
-    room(8);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      buf[pos++] = (byte) (v >>> shift);
-    }
+    writeInt((int) (v >>> 32));
+    writeInt((int) v);
   }
 
   /** An unsigned LEB128 varint of {@code v} read as unsigned (1–10 bytes). */
