@@ -18,7 +18,10 @@ if [ -n "${JAVA_HOME:-}" ]; then
 fi
 # The driver (this JVM) runs the producers; DriftDB runs on the server module's own class path (what
 # bin/driftdb-server runs), the Kafka broker on bench's (kafka_2.13 and its dependencies).
+# The driver's heap is fixed and touched at start (BENCH_JAVA_OPTS replaces these flags): a growing
+# heap made the producer JVM spend a third of its main thread's CPU on page faults, on the two
+# cores the server under test also needs.
 # shellcheck disable=SC2086
-exec "$java" ${BENCH_JAVA_OPTS:-} -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
+exec "$java" ${BENCH_JAVA_OPTS--Xms2g -Xmx2g -XX:+AlwaysPreTouch} -cp "$root/bench/target/classes:$root/bench/target/lib/*" \
   io.driftdb.bench.kafka.ProducerThroughputBench \
   --server-classpath "$root/server/target/classes:$root/server/target/lib/*" "$@"

@@ -12,6 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +100,44 @@ class AdminHttpTest {
       assertThat(delta(before, after, "driftdb_log_fsync_duration_seconds_count", Map.of())).isPositive();
       assertThat(value(after, "driftdb_log_head_seq")).isEqualTo(value(before, "driftdb_log_head_seq") + 4);
       assertThat(value(after, "driftdb_materializer_applied_seq")).isEqualTo(value(after, "driftdb_log_head_seq"));
+    }
+  }
+
+  @Test
+  void kafkaGatewayRequestsAreTimedByRequest() throws Exception {
+    int kafkaPort;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      kafkaPort = probe.getLocalPort();
+    }
+    try (ServerProcess server = ServerProcess.start(List.of("--data-path", tmp.resolve("db").toString(), "--port", "0",
+        "--http-port", "0", "--kafka-port", Integer.toString(kafkaPort), "--admin-token", TOKEN), Map.of())) {
+      try (Connection c = server.connect(); Statement st = c.createStatement()) {
+        st.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, v VARCHAR)");
+      }
+      String before = scrape(server);
+      java.util.Properties p = new java.util.Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + kafkaPort);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 20_000);
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 3; i++) {
+          producer.send(new ProducerRecord<>("events", Integer.toString(i), "{\"id\":" + i + ",\"v\":\"x\"}")).get();
+        }
+      }
+      Map<String, String> produce = Map.of("request", "Produce");
+      double produced = 0;
+      String after = before;
+      // The server records a request right after flushing its response, which the client may have read first.
+      for (long deadline = System.currentTimeMillis() + 10_000; produced < 3 && System.currentTimeMillis() < deadline; ) {
+        after = scrape(server);
+        produced = delta(before, after, "driftdb_kafka_request_duration_seconds_count", produce);
+      }
+      assertThat(produced).isEqualTo(3);
+      assertThat(delta(before, after, "driftdb_kafka_request_duration_seconds_sum", produce)).isPositive();
+      assertThat(delta(before, after, "driftdb_kafka_request_duration_seconds_count", Map.of("request", "Metadata")))
+          .isGreaterThanOrEqualTo(1);
+      assertThat(PrometheusText.sum(after, "driftdb_kafka_request_duration_seconds_bucket", Map.of("request", "Produce",
+          "le", "+Inf"))).isEqualTo(3);
     }
   }
 

@@ -170,7 +170,7 @@ public final class ProducerThroughputBench {
   /** One measured cell. */
   record Result(int round, Target system, int payload, long records, double seconds, double serverCpuSeconds,
                 double driverCpuSeconds, double batchSizeAvg, double recordsPerRequestAvg, double requestLatencyMs,
-                long transactions, long fsyncs, double fsyncMeanMs) {
+                long transactions, long fsyncs, double fsyncMeanMs, double serverProduceMs) {
     double recordsPerSec() {
       return records / seconds;
     }
@@ -271,7 +271,14 @@ public final class ProducerThroughputBench {
           long fsyncs = Math.round(delta(before, after, "driftdb_log_fsync_duration_seconds_count"));
           double fsyncMeanMs = fsyncs == 0 ? 0
               : delta(before, after, "driftdb_log_fsync_duration_seconds_sum") * 1000 / fsyncs;
-          Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs, fsyncMeanMs);
+          // The gateway's own time per Produce request, from its last byte read to its response flushed.
+          String produce = "{request=\"Produce\"}";
+          double produceRequests = delta(before, after, "driftdb_kafka_request_duration_seconds_count" + produce);
+          double serverProduceMs = produceRequests > 0
+              ? delta(before, after, "driftdb_kafka_request_duration_seconds_sum" + produce) * 1000 / produceRequests
+              : Double.NaN;
+          Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs, fsyncMeanMs,
+              serverProduceMs);
           report(r);
           out.add(r);
         }
@@ -379,7 +386,7 @@ public final class ProducerThroughputBench {
               + o.records());
         }
         step("Kafka: end offset of " + topic + " = " + end + " after the run");
-        Result r = m.toResult(round, s, size, o.records(), (cpu1 - cpu0) / 1e9, -1, -1, 0);
+        Result r = m.toResult(round, s, size, o.records(), (cpu1 - cpu0) / 1e9, -1, -1, 0, Double.NaN);
         report(r);
         out.add(r);
       }
@@ -435,9 +442,9 @@ public final class ProducerThroughputBench {
   record Measured(double seconds, double driverCpuSeconds, double batchSizeAvg, double recordsPerRequestAvg,
                   double requestLatencyMs) {
     Result toResult(int round, Target s, int payload, long records, double serverCpu, long tx, long fsyncs,
-                    double fsyncMeanMs) {
+                    double fsyncMeanMs, double serverProduceMs) {
       return new Result(round, s, payload, records, seconds, serverCpu, driverCpuSeconds, batchSizeAvg,
-          recordsPerRequestAvg, requestLatencyMs, tx, fsyncs, fsyncMeanMs);
+          recordsPerRequestAvg, requestLatencyMs, tx, fsyncs, fsyncMeanMs, serverProduceMs);
     }
   }
 
@@ -594,8 +601,9 @@ public final class ProducerThroughputBench {
             + "producer JVM CPU %.1f s; avg batch %.0f B, %.1f records/request, request latency %.1f ms%s",
         r.system().label, r.payload(), r.records(), r.seconds(), r.recordsPerSec(), r.mbPerSec(), r.serverCpuSeconds(),
         r.driverCpuSeconds(), r.batchSizeAvg(), r.recordsPerRequestAvg(), r.requestLatencyMs(),
-        r.transactions() < 0 ? "" : String.format(Locale.ROOT, "; %,d transactions, %,d fsyncs of %.2f ms on average",
-            r.transactions(), r.fsyncs(), r.fsyncMeanMs())));
+        r.transactions() < 0 ? "" : String.format(Locale.ROOT, "; %,d transactions, %,d fsyncs of %.2f ms on average; "
+            + "%.2f ms per Produce request in the server", r.transactions(), r.fsyncs(), r.fsyncMeanMs(),
+            r.serverProduceMs())));
   }
 
   private static void printSummary(Options o, List<Result> results) {
@@ -632,13 +640,15 @@ public final class ProducerThroughputBench {
 
   private static void printDetails(List<Result> results) {
     System.out.println("| round | system | value | records | seconds | records/s | MB/s | server CPU s | "
-        + "producer JVM CPU s | avg batch B | records/request | request latency ms | transactions | fsyncs |");
-    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + "producer JVM CPU s | avg batch B | records/request | request latency ms | of it in the server ms | "
+        + "transactions | fsyncs |");
+    System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
       System.out.println(String.format(Locale.ROOT,
-          "| %d | %s | %s | %,d | %.2f | %,.0f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %s | %s |", r.round(),
+          "| %d | %s | %s | %,d | %.2f | %,.0f | %.1f | %.1f | %.1f | %,.0f | %.1f | %.1f | %s | %s | %s |", r.round(),
           r.system().label, sizeLabel(r.payload()), r.records(), r.seconds(), r.recordsPerSec(), r.mbPerSec(),
           r.serverCpuSeconds(), r.driverCpuSeconds(), r.batchSizeAvg(), r.recordsPerRequestAvg(), r.requestLatencyMs(),
+          Double.isNaN(r.serverProduceMs()) ? "–" : String.format(Locale.ROOT, "%.2f", r.serverProduceMs()),
           r.transactions() < 0 ? "–" : String.format(Locale.ROOT, "%,d", r.transactions()),
           r.fsyncs() < 0 ? "–" : String.format(Locale.ROOT, "%,d", r.fsyncs())));
     }

@@ -47,14 +47,16 @@ public final class KafkaGateway implements AutoCloseable {
   private final ServerSocket server;
   private final KafkaApis apis;
   private final GroupCoordinator groups;
+  private final GatewayListener listener;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionIds = new AtomicInteger();
   private final Thread acceptor;
   private volatile boolean closed;
 
-  private KafkaGateway(GatewayConfig config, ServerSocket server, TopicBackend backend) {
+  private KafkaGateway(GatewayConfig config, ServerSocket server, TopicBackend backend, GatewayListener listener) {
     this.config = config;
+    this.listener = listener;
     this.server = server;
     this.groups = new GroupCoordinator(config.offsetsFile() == null ? null : new OffsetStore(config.offsetsFile()));
     this.apis = new KafkaApis(backend, config, new ProducerStateTable(), groups);
@@ -64,6 +66,11 @@ public final class KafkaGateway implements AutoCloseable {
 
   /** Binds {@code config.host():config.port()} and starts serving; throws if the port is taken. */
   public static KafkaGateway start(GatewayConfig config, TopicBackend backend) {
+    return start(config, backend, GatewayListener.NONE);
+  }
+
+  /** As {@link #start(GatewayConfig, TopicBackend)}, reporting every request served to {@code listener}. */
+  public static KafkaGateway start(GatewayConfig config, TopicBackend backend, GatewayListener listener) {
     ServerSocket s;
     try {
       s = new ServerSocket();
@@ -73,7 +80,7 @@ public final class KafkaGateway implements AutoCloseable {
       throw new UncheckedIOException("cannot listen for Kafka clients on " + config.host() + ":" + config.port()
           + ": " + e.getMessage(), e);
     }
-    KafkaGateway g = new KafkaGateway(config, s, backend);
+    KafkaGateway g = new KafkaGateway(config, s, backend, listener);
     g.acceptor.start();
     return g;
   }
@@ -126,7 +133,8 @@ public final class KafkaGateway implements AutoCloseable {
           address().getPort());
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
       DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-      writer = new ResponseWriter(out, () -> closeQuietly(socket), peer, Thread.currentThread().getName() + "-out");
+      writer = new ResponseWriter(out, () -> closeQuietly(socket), peer, Thread.currentThread().getName() + "-out",
+          listener);
       threads.add(writer.thread());
       writer.start();
       // Produce requests whose responses are not complete yet (they wait for durability).
@@ -151,6 +159,7 @@ public final class KafkaGateway implements AutoCloseable {
         }
         byte[] frame = new byte[size];
         in.readFully(frame);
+        long received = System.nanoTime();
         KafkaApis.Pending response;
         try {
           KafkaApis.Request req = KafkaApis.parse(ByteBuffer.wrap(frame));
@@ -178,7 +187,7 @@ public final class KafkaGateway implements AutoCloseable {
           }
           producing.addLast(response);
         }
-        writer.add(response);
+        writer.add(response, received);
       }
     } catch (SocketException | EOFException e) {
       LOG.debug("Kafka gateway: connection {} ended: {}", peer, e.toString());

@@ -2,6 +2,7 @@ package io.driftdb.sql.kafka;
 
 import io.driftdb.log.RecordHeader;
 import io.driftdb.log.kafka.GatewayConfig;
+import io.driftdb.log.kafka.GatewayListener;
 import io.driftdb.log.kafka.KafkaGateway;
 import io.driftdb.log.kafka.TopicBackend;
 import io.driftdb.log.kafka.TopicBackendException;
@@ -74,7 +75,12 @@ public final class TableTopicBackend implements TopicBackend {
 
   /** Starts a Kafka gateway serving {@code engine}'s tables. */
   public static KafkaGateway startGateway(DriftEngine engine, GatewayConfig config) {
-    return KafkaGateway.start(config, new TableTopicBackend(engine));
+    return startGateway(engine, config, GatewayListener.NONE);
+  }
+
+  /** As {@link #startGateway(DriftEngine, GatewayConfig)}, reporting every request served to {@code listener}. */
+  public static KafkaGateway startGateway(DriftEngine engine, GatewayConfig config, GatewayListener listener) {
+    return KafkaGateway.start(config, new TableTopicBackend(engine), listener);
   }
 
   private Materializer mat() {

@@ -14,6 +14,7 @@ import io.driftdb.server.cli.DataDirectory;
 import io.driftdb.server.http.AdminHttpServer;
 import io.driftdb.server.http.ReadinessProbe;
 import io.driftdb.server.metrics.EngineMetrics;
+import io.driftdb.server.metrics.KafkaGatewayMetrics;
 import io.driftdb.server.metrics.MetricsRegistries;
 import io.driftdb.server.metrics.ServerGauges;
 import io.driftdb.sql.engine.DriftEngine;
@@ -77,7 +78,7 @@ public final class ServerRuntime {
       if (s.kafkaPort() != 0) {
         kafka = TableTopicBackend.startGateway(engine, GatewayConfig.of(s.listen(), s.kafkaPort())
             .withOffsetsFile(dir.path().resolve("kafka").resolve("group-offsets"))
-            .withAdvertisedHost(s.kafkaAdvertisedHost()));
+            .withAdvertisedHost(s.kafkaAdvertisedHost()), new KafkaGatewayMetrics(metrics.registry()));
         LOG.info("Kafka gateway listening on {} (topics = tables)", hostPort(kafka.address()));
       }
       new ServerGauges(engine, pgServer::openConnections, gate::inFlight, dir.path()).bindTo(metrics.registry());

@@ -1,0 +1,21 @@
+package io.driftdb.log.kafka;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * What the gateway tells its owner about each request it served, for metrics. Called on a
+ * connection's response-writer thread; implementations must be quick and must not throw.
+ */
+public interface GatewayListener {
+  /** Ignores everything. */
+  GatewayListener NONE = (api, nanos) -> { };
+
+  /**
+   * A request's response went out.
+   *
+   * @param api the request's API
+   * @param nanos from the moment the request's last byte was read to the moment its response
+   *     was handed to the socket (for Produce: including the wait for the fsync and the apply)
+   */
+  void requestServed(ApiKeys api, long nanos);
+}
