@@ -59,7 +59,14 @@ public final class KafkaGateway implements AutoCloseable {
     this.listener = listener;
     this.server = server;
     this.groups = new GroupCoordinator(config.offsetsFile() == null ? null : new OffsetStore(config.offsetsFile()));
-    this.apis = new KafkaApis(backend, config, new ProducerStateTable(), groups);
+    ProducerStateTable producers = new ProducerStateTable();
+    try {
+      producers.seed(backend.recentProducerBatches());
+    } catch (RuntimeException e) {
+      LOG.warn("Kafka gateway: could not load the recent producer batches; retries of batches appended before "
+          + "this start may be appended again: {}", e.toString());
+    }
+    this.apis = new KafkaApis(backend, config, producers, groups);
     this.acceptor = new Thread(this::acceptLoop, "driftdb-kafka-accept");
     acceptor.setDaemon(true);
   }

@@ -154,7 +154,7 @@ final class ProduceHandler {
       return DONE;
     }
     if (!batch.hasProducerId()) {
-      CompletableFuture<Appended> submitted = submit(topic, list, client, pr, v);
+      CompletableFuture<Appended> submitted = submit(topic, list, client, null, pr, v);
       return submitted == null ? DONE : answer(submitted, topic, pr, v);
     }
     // Pipelining rule: a batch is checked against the producer's sequence and submitted to the
@@ -164,8 +164,9 @@ final class ProduceHandler {
     // it and lands after it. A batch the backend rejects does not advance the sequence, so the
     // batches behind it get OUT_OF_ORDER_SEQUENCE_NUMBER, as from Kafka, and can never overtake
     // it. A batch accepted but then not made durable (the log failed; every later append fails
-    // too until a restart, which forgets all producer state) is answered with the error, and
-    // so are its retries.
+    // too until a restart) is answered with the error, and so are its retries. The backend
+    // stores the producer and sequence range with the batch, so that a gateway started after a
+    // restart answers a retry of it with its original offset (ProducerStateTable.seed).
     ProducerStateTable.Entry entry = producers.entry(batch.producerId(), topic.id());
     synchronized (entry) {
       ProducerStateTable.Verdict verdict = ProducerStateTable.check(entry, batch.producerEpoch(),
@@ -177,7 +178,8 @@ final class ProduceHandler {
         fail(pr, verdict.error(), verdict.message(), v);
         return DONE;
       }
-      CompletableFuture<Appended> submitted = submit(topic, list, client, pr, v);
+      CompletableFuture<Appended> submitted = submit(topic, list, client, new TopicBackend.ProducerBatch(
+          batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence()), pr, v);
       if (submitted == null) {
         return DONE;
       }
@@ -190,9 +192,10 @@ final class ProduceHandler {
 
   /** Submits to the backend; null (and {@code pr} filled) when it rejects the batch. */
   private CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> list, TopicBackend.Client client,
+                                             TopicBackend.ProducerBatch producer,
                                              ProduceResponseData.PartitionProduceResponse pr, short v) {
     try {
-      return backend.submit(topic, list, client);
+      return producer == null ? backend.submit(topic, list, client) : backend.submit(topic, list, client, producer);
     } catch (RuntimeException e) {
       failWith(e, topic, pr, v);
       return null;

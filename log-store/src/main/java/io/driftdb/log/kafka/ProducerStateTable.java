@@ -2,6 +2,7 @@ package io.driftdb.log.kafka;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,10 +23,13 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *       DUPLICATE_SEQUENCE_NUMBER (clients count it as success without an offset), a gap is
  *       OUT_OF_ORDER_SEQUENCE_NUMBER.</li>
  * </ul>
- * The state lives in memory only: after a gateway restart every producer is unknown and its
- * next batch is accepted whatever its sequence (as Kafka does for producers whose state
- * expired). Entries idle for a day are dropped. Producer ids are handed out from a counter
- * seeded with the start time, so ids from before a restart are not reused.
+ * The state lives in memory. A gateway starts with it {@link #seed seeded} from the producer
+ * batches its backend stored last, so that a retry of a batch whose response a restart lost is
+ * answered with the batch's original offset, as Kafka's broker does from its producer snapshots;
+ * a producer that wrote nothing recently is unknown after a restart, and its next batch is
+ * accepted whatever its sequence (as Kafka does for producers whose state expired). Entries
+ * idle for a day are dropped. Producer ids are handed out from a counter seeded with the start
+ * time, so ids from before a restart are not reused.
  */
 final class ProducerStateTable {
   static final int CACHED_BATCHES = 5;
@@ -72,6 +76,18 @@ final class ProducerStateTable {
     long id = nextProducerId.getAndIncrement();
     epochs.put(id, (short) 0);
     return new long[] {id, 0};
+  }
+
+  /** Loads stored batches, oldest first, as if they had just been appended through this table. */
+  void seed(List<TopicBackend.StoredProducerBatch> stored) {
+    for (TopicBackend.StoredProducerBatch b : stored) {
+      TopicBackend.ProducerBatch p = b.batch();
+      Entry e = entries.computeIfAbsent(new Key(p.producerId(), b.topicId()), k -> new Entry());
+      synchronized (e) {
+        record(e, p.epoch(), p.firstSeq(), p.lastSeq(), CompletableFuture.completedFuture(b.appended()));
+      }
+      epochs.merge(p.producerId(), p.epoch(), (a, c) -> (short) Math.max(a, c));
+    }
   }
 
   Entry entry(long producerId, long topicId) {

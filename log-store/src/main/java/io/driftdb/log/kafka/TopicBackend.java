@@ -34,6 +34,12 @@ public interface TopicBackend {
   /** Outcome of an append: the producer-visible offset and the commit timestamp. */
   record Appended(long offset, long timestampMs) {}
 
+  /** An idempotent producer's batch: who sent it and its sequence range. */
+  record ProducerBatch(long producerId, short epoch, int firstSeq, int lastSeq) {}
+
+  /** A producer's batch as the backend stored it: in which topic and what it became. */
+  record StoredProducerBatch(long topicId, ProducerBatch batch, Appended appended) {}
+
   /** One change event as consumers see it. A null value is a tombstone. */
   record ChangeEvent(long offset, long timestampMs, byte[] key, byte[] value, List<RecordHeader> headers) {
 
@@ -79,6 +85,26 @@ public interface TopicBackend {
    */
   default CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client) {
     return CompletableFuture.completedFuture(append(topic, records, client));
+  }
+
+  /**
+   * {@link #submit(TopicInfo, List, Client)} of an idempotent producer's batch. A backend that
+   * stores {@code producer} with the batch returns it from {@link #recentProducerBatches}, so
+   * that a gateway started later still recognises the producer's retries. The default ignores it.
+   */
+  default CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
+                                             ProducerBatch producer) {
+    return submit(topic, records, client);
+  }
+
+  /**
+   * The idempotent producers' batches stored most recently (the last few thousand at least), in
+   * the order they were appended: what a gateway needs at start to answer a retry of a batch
+   * whose response a restart lost with the batch's original offset instead of appending it
+   * again. The default: none.
+   */
+  default List<StoredProducerBatch> recentProducerBatches() {
+    return List.of();
   }
 
   /**

@@ -13,14 +13,17 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.requests.RequestUtils;
 
-/** A bare Kafka-protocol client for tests: sends hand-made requests, reads raw responses. */
-final class RawKafkaClient implements AutoCloseable {
+/**
+ * A bare Kafka-protocol client for tests: sends hand-made requests, reads raw responses. Public
+ * for the tests of other modules (log-store's test-jar).
+ */
+public final class RawKafkaClient implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final DataOutputStream out;
   private int correlation;
 
-  RawKafkaClient(InetSocketAddress address) throws IOException {
+  public RawKafkaClient(InetSocketAddress address) throws IOException {
     socket = new Socket(address.getAddress(), address.getPort());
     socket.setSoTimeout(10_000);
     in = new DataInputStream(socket.getInputStream());
@@ -28,7 +31,7 @@ final class RawKafkaClient implements AutoCloseable {
   }
 
   /** Sends {@code body} as {@code key} version {@code v}; returns the correlation id. */
-  int send(ApiKeys key, short v, ApiMessage body) throws IOException {
+  public int send(ApiKeys key, short v, ApiMessage body) throws IOException {
     int id = ++correlation;
     RequestHeaderData h = new RequestHeaderData().setRequestApiKey(key.id).setRequestApiVersion(v)
         .setCorrelationId(id).setClientId("raw-test");
@@ -60,7 +63,7 @@ final class RawKafkaClient implements AutoCloseable {
   }
 
   /** Reads one response frame and checks its header; returns an accessor positioned at the body. */
-  ByteBufferAccessor receive(ApiKeys key, short responseVersion, int correlationId) throws IOException {
+  public ByteBufferAccessor receive(ApiKeys key, short responseVersion, int correlationId) throws IOException {
     int size = in.readInt();
     byte[] frame = new byte[size];
     in.readFully(frame);

@@ -105,7 +105,7 @@ public final class CommitPipeline {
       Set<String> tables = ddlTables(req.writes());
       TransactionRecord record = build(req, valid);
       byte[] bytes = codec.encode(record);
-      f = new InFlight(record, log.append(null, bytes, List.of()), keys, tables);
+      f = new InFlight(record, log.append(null, bytes, req.headers()), keys, tables);
       inFlight.add(f);
       lastSubmitted = f;
       keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
@@ -154,7 +154,7 @@ public final class CommitPipeline {
       Map<Long, Set<RowKey>> keys = valid.keys();
       Set<String> tables = ddlTables(req.writes());
       TransactionRecord record = TransactionRecord.newBuilder(build(req, valid)).setValidation(validation(req)).build();
-      f = new InFlight(record, log.append(null, codec.encode(record), List.of()), keys, tables);
+      f = new InFlight(record, log.append(null, codec.encode(record), req.headers()), keys, tables);
       keys.forEach((t, ks) -> pendingKeys.computeIfAbsent(t, x -> new HashSet<>()).addAll(ks));
       pendingTables.addAll(tables);
     }

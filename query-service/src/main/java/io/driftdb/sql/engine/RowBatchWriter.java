@@ -1,5 +1,6 @@
 package io.driftdb.sql.engine;
 
+import io.driftdb.log.RecordHeader;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
 import io.driftdb.materializer.TableSchema;
@@ -61,6 +62,11 @@ public final class RowBatchWriter {
    * batch changes nothing, with the SEQ applied once everything submitted before it is.
    */
   public CompletableFuture<Long> submit(SessionInfo info, Batch batch) {
+    return submit(info, batch, List.of());
+  }
+
+  /** As {@link #submit(SessionInfo, Batch)}, with {@code headers} on the transaction's log record. */
+  public CompletableFuture<Long> submit(SessionInfo info, Batch batch, List<RecordHeader> headers) {
     DriftSession session = new DriftSession(engine, info, () -> { });
     long seq = engine.materializer().appliedSeq();
     WriteSet out = new WriteSet();
@@ -90,7 +96,7 @@ public final class RowBatchWriter {
       return inFlightApplied().thenApply(x -> engine.materializer().appliedSeq());
     }
     try {
-      return engine.pipeline().submit(new CommitRequest(info, seq, out, null, null));
+      return engine.pipeline().submit(new CommitRequest(info, seq, out, null, null, headers));
     } catch (SqlError e) {
       engine.listener().aborted();
       // At commit the sequencer validates against transactions committed or in flight since

@@ -1,5 +1,8 @@
 package io.driftdb.sql.kafka;
 
+import io.driftdb.log.EventLog;
+import io.driftdb.log.LogCursor;
+import io.driftdb.log.LogRecord;
 import io.driftdb.log.RecordHeader;
 import io.driftdb.log.kafka.GatewayConfig;
 import io.driftdb.log.kafka.GatewayListener;
@@ -63,6 +66,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TableTopicBackend implements TopicBackend {
   private static final int CONFLICT_RETRIES = 50;
+  /**
+   * How far back a starting gateway looks for producer batches. A response lost to a restart
+   * belongs to one of the last few batches appended before it (a producer keeps at most 5 in
+   * flight); 10,000 transactions cover that for thousands of producers.
+   */
+  static final int RECENT_RECORDS = 10_000;
+  /** How many bytes of log records a starting gateway reads at most (plus one window). */
+  static final long RECENT_BYTES = 64L << 20;
 
   private final DriftEngine engine;
   private final RowBatchWriter writer;
@@ -136,13 +147,64 @@ public final class TableTopicBackend implements TopicBackend {
 
   @Override
   public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client) {
+    return submit(topic, records, client, List.<RecordHeader>of());
+  }
+
+  /** Keeps the producer and its sequence range on the transaction's log record ({@link ProducerBatchHeader}). */
+  @Override
+  public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
+                                            ProducerBatch producer) {
+    return submit(topic, records, client, List.of(ProducerBatchHeader.encode(topic.id(), producer)));
+  }
+
+  /**
+   * The producer batches among the newest records of the log, oldest first: windows of 100,
+   * 1,000 and then {@link #RECENT_RECORDS} records back from the head, newest window first,
+   * stopping after a window once {@link #RECENT_BYTES} of records were read (large SQL
+   * transactions must not make a start read gigabytes for a few producer headers).
+   */
+  @Override
+  public List<StoredProducerBatch> recentProducerBatches() {
+    EventLog log = engine.log();
+    long head = log.headSeq();
+    List<List<StoredProducerBatch>> windows = new ArrayList<>(); // newest window first
+    long end = head; // inclusive
+    long bytes = 0;
+    for (long span = 100; end >= log.startSeq() && head - end < RECENT_RECORDS && bytes < RECENT_BYTES; span *= 10) {
+      long from = Math.max(log.startSeq(), Math.max(end - span + 1, head - RECENT_RECORDS + 1));
+      List<StoredProducerBatch> found = new ArrayList<>();
+      try (LogCursor cursor = log.read(from)) {
+        while (cursor.hasNext()) {
+          LogRecord r = cursor.next();
+          if (r.seq() > end) {
+            break;
+          }
+          bytes += r.value() == null ? 0 : r.value().length;
+          ProducerBatchHeader.Stored b = ProducerBatchHeader.find(r.headers());
+          if (b != null) {
+            found.add(new StoredProducerBatch(b.topicId(), b.batch(), new Appended(r.seq(), r.timestampMs())));
+          }
+        }
+      }
+      windows.add(found);
+      end = from - 1;
+    }
+    List<StoredProducerBatch> out = new ArrayList<>();
+    for (int i = windows.size() - 1; i >= 0; i--) {
+      out.addAll(windows.get(i));
+    }
+    return out;
+  }
+
+  private CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
+                                             List<RecordHeader> headers) {
     SessionInfo info = new SessionInfo("kafka", "driftdb",
         "kafka:" + (client.clientId() == null ? "" : client.clientId()), client.address());
     for (int attempt = 0; ; attempt++) {
       TableSchema s = table(topic).latestSchema();
       RowBatchWriter.Batch batch = decode(s, records);
       try {
-        return writer.submit(info, batch).handle((seq, e) -> {
+        return writer.submit(info, batch, headers).handle((seq, e) -> {
           if (e != null) {
             Throwable cause = e instanceof CompletionException ? e.getCause() : e;
             throw cause instanceof SqlError sql ? translate(sql, topic) : new TopicBackendException(Kind.INTERNAL, -1,
