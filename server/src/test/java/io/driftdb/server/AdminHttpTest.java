@@ -129,6 +129,7 @@ class AdminHttpTest {
       String after = before;
       // The server records a request right after flushing its response, which the client may have read first.
       for (long deadline = System.currentTimeMillis() + 10_000; produced < 3 && System.currentTimeMillis() < deadline; ) {
+        Thread.sleep(20);
         after = scrape(server);
         produced = delta(before, after, "driftdb_kafka_request_duration_seconds_count", produce);
       }

@@ -15,7 +15,8 @@ public interface GatewayListener {
    *
    * @param api the request's API
    * @param nanos from the moment the request's last byte was read to the moment its response
-   *     was handed to the socket (for Produce: including the wait for the fsync and the apply)
+   *     was flushed to the socket (for Produce: including the wait for the fsync and the apply;
+   *     for a Produce with acks=0, which gets no response, until it was handled)
    */
   void requestServed(ApiKeys api, long nanos);
 }

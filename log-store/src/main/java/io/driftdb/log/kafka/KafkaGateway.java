@@ -87,7 +87,13 @@ public final class KafkaGateway implements AutoCloseable {
       throw new UncheckedIOException("cannot listen for Kafka clients on " + config.host() + ":" + config.port()
           + ": " + e.getMessage(), e);
     }
-    KafkaGateway g = new KafkaGateway(config, s, backend, listener);
+    KafkaGateway g;
+    try {
+      g = new KafkaGateway(config, s, backend, listener);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(s);
+      throw e;
+    }
     g.acceptor.start();
     return g;
   }
@@ -224,7 +230,7 @@ public final class KafkaGateway implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  private static void closeQuietly(java.io.Closeable s) {
     try {
       s.close();
     } catch (IOException e) {

@@ -62,6 +62,13 @@ final class ProducerStateTable {
     int lastSeq = RecordBatch.NO_SEQUENCE;
     long lastUsedMs = System.currentTimeMillis();
     final ArrayDeque<CachedBatch> batches = new ArrayDeque<>();
+    /**
+     * Known only from the stored batches ({@link #seed}), not yet from a batch of this run. A
+     * batch that changed nothing stores nothing, so the producer may be further along than the
+     * stored sequence says: until it appends here, a batch beyond the stored sequence (or of a
+     * newer epoch) is accepted as from an unknown producer, never refused as a gap.
+     */
+    boolean seeded;
   }
 
   /** InitProducerId without a transactional id: a new producer, or an epoch bump (KIP-360). */
@@ -85,8 +92,11 @@ final class ProducerStateTable {
       Entry e = entries.computeIfAbsent(new Key(p.producerId(), b.topicId()), k -> new Entry());
       synchronized (e) {
         record(e, p.epoch(), p.firstSeq(), p.lastSeq(), CompletableFuture.completedFuture(b.appended()));
+        e.seeded = true;
       }
       epochs.merge(p.producerId(), p.epoch(), (a, c) -> (short) Math.max(a, c));
+      // Ids are handed out from the clock: never hand out a stored one again (a clock set back).
+      nextProducerId.accumulateAndGet(p.producerId() + 1, Math::max);
     }
   }
 
@@ -110,6 +120,9 @@ final class ProducerStateTable {
       }
     }
     if (e.epoch == RecordBatch.NO_PRODUCER_EPOCH) {
+      return Verdict.APPEND;
+    }
+    if (e.seeded && (epoch != e.epoch || (firstSeq > e.lastSeq && lastSeq >= firstSeq))) {
       return Verdict.APPEND;
     }
     if (epoch != e.epoch) {
@@ -138,6 +151,7 @@ final class ProducerStateTable {
       e.epoch = epoch;
     }
     e.lastSeq = lastSeq;
+    e.seeded = false;
     e.batches.addLast(new CachedBatch(epoch, firstSeq, lastSeq, result));
     while (e.batches.size() > CACHED_BATCHES) {
       e.batches.removeFirst();

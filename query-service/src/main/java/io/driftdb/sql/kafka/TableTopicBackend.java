@@ -4,6 +4,7 @@ import io.driftdb.log.EventLog;
 import io.driftdb.log.LogCursor;
 import io.driftdb.log.LogRecord;
 import io.driftdb.log.RecordHeader;
+import io.driftdb.log.cluster.SharedLog;
 import io.driftdb.log.kafka.GatewayConfig;
 import io.driftdb.log.kafka.GatewayListener;
 import io.driftdb.log.kafka.KafkaGateway;
@@ -72,7 +73,7 @@ public final class TableTopicBackend implements TopicBackend {
    * flight); 10,000 transactions cover that for thousands of producers.
    */
   static final int RECENT_RECORDS = 10_000;
-  /** How many bytes of log records a starting gateway reads at most (plus one window). */
+  /** How many bytes of log records a starting gateway reads at most (plus one window of 1,000). */
   static final long RECENT_BYTES = 64L << 20;
 
   private final DriftEngine engine;
@@ -154,23 +155,32 @@ public final class TableTopicBackend implements TopicBackend {
   @Override
   public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
                                             ProducerBatch producer) {
+    if (engine.log() instanceof SharedLog) {
+      // In cluster mode a record is judged only when applied, and a rejected one (retried here
+      // under the same header) stays in the log: its header would later pass for the batch.
+      return submit(topic, records, client);
+    }
     return submit(topic, records, client, List.of(ProducerBatchHeader.encode(topic.id(), producer)));
   }
 
   /**
-   * The producer batches among the newest records of the log, oldest first: windows of 100,
-   * 1,000 and then {@link #RECENT_RECORDS} records back from the head, newest window first,
-   * stopping after a window once {@link #RECENT_BYTES} of records were read (large SQL
-   * transactions must not make a start read gigabytes for a few producer headers).
+   * The producer batches among the newest {@link #RECENT_RECORDS} records of the log, oldest
+   * first. Read in windows back from the head (100 records, then 1,000 at a time), newest window
+   * first, stopping after a window once {@link #RECENT_BYTES} of records were read: large SQL
+   * transactions must not make a start read gigabytes for a few producer headers. None in
+   * cluster mode, where no headers are written (see {@link #submit}).
    */
   @Override
   public List<StoredProducerBatch> recentProducerBatches() {
     EventLog log = engine.log();
+    if (log instanceof SharedLog) {
+      return List.of();
+    }
     long head = log.headSeq();
     List<List<StoredProducerBatch>> windows = new ArrayList<>(); // newest window first
     long end = head; // inclusive
     long bytes = 0;
-    for (long span = 100; end >= log.startSeq() && head - end < RECENT_RECORDS && bytes < RECENT_BYTES; span *= 10) {
+    for (long span = 100; end >= log.startSeq() && head - end < RECENT_RECORDS && bytes < RECENT_BYTES; span = 1_000) {
       long from = Math.max(log.startSeq(), Math.max(end - span + 1, head - RECENT_RECORDS + 1));
       List<StoredProducerBatch> found = new ArrayList<>();
       try (LogCursor cursor = log.read(from)) {

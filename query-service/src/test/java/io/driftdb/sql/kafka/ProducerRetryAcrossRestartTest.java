@@ -98,6 +98,34 @@ class ProducerRetryAcrossRestartTest {
   }
 
   @Test
+  void aBatchThatChangedNothingBeforeTheRestartLeavesNoGap() throws Exception {
+    long pid;
+    short epoch;
+    long head;
+    try (KafkaDb db = new KafkaDb(dir)) {
+      db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
+      try (RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
+        InitProducerIdResponseData init = initProducerId(c);
+        pid = init.producerId();
+        epoch = init.producerEpoch();
+        produceOk(c, batch(pid, epoch, 0, 1));
+        head = db.headSeq();
+        // Sequence 1 deletes a key that does not exist: no transaction, nothing in the log.
+        produceOk(c, tombstone(pid, epoch, 1, 99));
+        assertThat(db.headSeq()).isEqualTo(head);
+      }
+    }
+    try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
+      // The log knows sequence 0 as the last; the producer goes on with 2, which is no gap to it.
+      assertThat(produceOk(c, batch(pid, epoch, 2, 2))).isEqualTo(head + 1);
+      assertThat(produceOk(c, batch(pid, epoch, 2, 2))).as("its retry").isEqualTo(head + 1);
+      ProduceResponseData.PartitionProduceResponse gap = produce(c, batch(pid, epoch, 5, 3));
+      assertThat(Errors.forCode(gap.errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+      assertThat(db.rows("SELECT id FROM t ORDER BY id")).containsExactly("1", "2");
+    }
+  }
+
+  @Test
   void theHeaderRoundTripsAndAnUnknownFormatIsIgnored() {
     ProducerBatch b = new ProducerBatch(Long.MAX_VALUE - 7, Short.MAX_VALUE, Integer.MAX_VALUE - 1, Integer.MAX_VALUE);
     var header = ProducerBatchHeader.encode(42, b);
@@ -117,6 +145,13 @@ class ProducerRetryAcrossRestartTest {
       b.append(1_700_000_000_000L, Long.toString(id).getBytes(StandardCharsets.US_ASCII),
           ("{\"id\":" + id + ",\"v\":" + 10 * id + "}").getBytes(StandardCharsets.US_ASCII));
     }
+    return b.build();
+  }
+
+  private static MemoryRecords tombstone(long pid, short epoch, int baseSequence, long id) {
+    MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(4096), RecordBatch.CURRENT_MAGIC_VALUE,
+        Compression.NONE, TimestampType.CREATE_TIME, 0L, 1_700_000_000_000L, pid, epoch, baseSequence);
+    b.append(1_700_000_000_000L, Long.toString(id).getBytes(StandardCharsets.US_ASCII), null);
     return b.build();
   }
 
