@@ -35,34 +35,28 @@ class ProducerRetryAcrossRestartTest {
 
   @Test
   void aRetryAfterARestartGetsTheOriginalOffsetAndAppendsNothing() throws Exception {
-    long pid;
-    short epoch;
+    Producer p;
     long firstOffset;
     long secondOffset;
     long head;
-    try (KafkaDb db = new KafkaDb(dir)) {
-      db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
-      try (RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
-        InitProducerIdResponseData init = initProducerId(c);
-        pid = init.producerId();
-        epoch = init.producerEpoch();
-        firstOffset = produceOk(c, batch(pid, epoch, 0, 1, 2));
-        secondOffset = produceOk(c, batch(pid, epoch, 2, 3));
-      }
+    try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
+      p = tableAndProducer(db, c);
+      firstOffset = produceOk(c, p.batch(0, 1, 2));
+      secondOffset = produceOk(c, p.batch(2, 3));
       head = db.headSeq();
       assertThat(secondOffset).isEqualTo(head);
     }
 
     try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
       // Both earlier batches are retried as the client would, byte for byte the same.
-      assertThat(produceOk(c, batch(pid, epoch, 2, 3))).isEqualTo(secondOffset);
-      assertThat(produceOk(c, batch(pid, epoch, 0, 1, 2))).isEqualTo(firstOffset);
+      assertThat(produceOk(c, p.batch(2, 3))).isEqualTo(secondOffset);
+      assertThat(produceOk(c, p.batch(0, 1, 2))).isEqualTo(firstOffset);
       assertThat(db.headSeq()).as("nothing appended by the retries").isEqualTo(head);
       assertThat(db.rows("SELECT count(*) FROM t FOR SYSTEM_TIME ALL")).containsExactly("3");
 
       // The producer's sequence goes on where it was: the next batch is appended, a gap is refused.
-      assertThat(produceOk(c, batch(pid, epoch, 3, 4))).isEqualTo(head + 1);
-      ProduceResponseData.PartitionProduceResponse gap = produce(c, batch(pid, epoch, 9, 5));
+      assertThat(produceOk(c, p.batch(3, 4))).isEqualTo(head + 1);
+      ProduceResponseData.PartitionProduceResponse gap = produce(c, p.batch(9, 5));
       assertThat(Errors.forCode(gap.errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
       assertThat(db.rows("SELECT id, v FROM t ORDER BY id")).containsExactly("1|10", "2|20", "3|30", "4|40");
     }
@@ -70,19 +64,13 @@ class ProducerRetryAcrossRestartTest {
 
   @Test
   void aRetryIsRecognisedBehindHundredsOfLaterTransactions() throws Exception {
-    long pid;
-    short epoch;
+    Producer p;
     long offset;
     long head;
-    try (KafkaDb db = new KafkaDb(dir)) {
-      db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
+    try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
+      p = tableAndProducer(db, c);
       db.exec("CREATE TABLE other (id INT PRIMARY KEY)");
-      try (RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
-        InitProducerIdResponseData init = initProducerId(c);
-        pid = init.producerId();
-        epoch = init.producerEpoch();
-        offset = produceOk(c, batch(pid, epoch, 0, 1));
-      }
+      offset = produceOk(c, p.batch(0, 1));
       // More transactions after it than the newest window a starting gateway reads first (100).
       for (int i = 0; i < 250; i++) {
         db.exec("INSERT INTO other VALUES (" + i + ")");
@@ -91,35 +79,29 @@ class ProducerRetryAcrossRestartTest {
       assertThat(head - offset).isGreaterThan(200);
     }
     try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
-      assertThat(produceOk(c, batch(pid, epoch, 0, 1))).isEqualTo(offset);
+      assertThat(produceOk(c, p.batch(0, 1))).isEqualTo(offset);
       assertThat(db.headSeq()).isEqualTo(head);
-      assertThat(produceOk(c, batch(pid, epoch, 1, 2))).isEqualTo(head + 1);
+      assertThat(produceOk(c, p.batch(1, 2))).isEqualTo(head + 1);
     }
   }
 
   @Test
   void aBatchThatChangedNothingBeforeTheRestartLeavesNoGap() throws Exception {
-    long pid;
-    short epoch;
+    Producer p;
     long head;
-    try (KafkaDb db = new KafkaDb(dir)) {
-      db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
-      try (RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
-        InitProducerIdResponseData init = initProducerId(c);
-        pid = init.producerId();
-        epoch = init.producerEpoch();
-        produceOk(c, batch(pid, epoch, 0, 1));
-        head = db.headSeq();
-        // Sequence 1 deletes a key that does not exist: no transaction, nothing in the log.
-        produceOk(c, tombstone(pid, epoch, 1, 99));
-        assertThat(db.headSeq()).isEqualTo(head);
-      }
+    try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
+      p = tableAndProducer(db, c);
+      produceOk(c, p.batch(0, 1));
+      head = db.headSeq();
+      // Sequence 1 deletes a key that does not exist: no transaction, nothing in the log.
+      produceOk(c, p.tombstone(1, 99));
+      assertThat(db.headSeq()).isEqualTo(head);
     }
     try (KafkaDb db = new KafkaDb(dir); RawKafkaClient c = new RawKafkaClient(db.gateway.address())) {
       // The log knows sequence 0 as the last; the producer goes on with 2, which is no gap to it.
-      assertThat(produceOk(c, batch(pid, epoch, 2, 2))).isEqualTo(head + 1);
-      assertThat(produceOk(c, batch(pid, epoch, 2, 2))).as("its retry").isEqualTo(head + 1);
-      ProduceResponseData.PartitionProduceResponse gap = produce(c, batch(pid, epoch, 5, 3));
+      assertThat(produceOk(c, p.batch(2, 2))).isEqualTo(head + 1);
+      assertThat(produceOk(c, p.batch(2, 2))).as("its retry").isEqualTo(head + 1);
+      ProduceResponseData.PartitionProduceResponse gap = produce(c, p.batch(5, 3));
       assertThat(Errors.forCode(gap.errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
       assertThat(db.rows("SELECT id FROM t ORDER BY id")).containsExactly("1", "2");
     }
@@ -135,6 +117,24 @@ class ProducerRetryAcrossRestartTest {
     assertThat(ProducerBatchHeader.find(List.of(new io.driftdb.log.RecordHeader(ProducerBatchHeader.KEY, newer))))
         .isNull();
     assertThat(ProducerBatchHeader.find(List.of())).isNull();
+  }
+
+  /** An idempotent producer as InitProducerId made it. */
+  private record Producer(long pid, short epoch) {
+    MemoryRecords batch(int baseSequence, long... ids) {
+      return ProducerRetryAcrossRestartTest.batch(pid, epoch, baseSequence, ids);
+    }
+
+    MemoryRecords tombstone(int baseSequence, long id) {
+      return ProducerRetryAcrossRestartTest.tombstone(pid, epoch, baseSequence, id);
+    }
+  }
+
+  /** Creates table {@code t (id BIGINT PRIMARY KEY, v INT)} and a new idempotent producer. */
+  private static Producer tableAndProducer(KafkaDb db, RawKafkaClient c) throws Exception {
+    db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
+    InitProducerIdResponseData init = initProducerId(c);
+    return new Producer(init.producerId(), init.producerEpoch());
   }
 
   /** Records with ids {@code ids} and v = 10 × id, as producer {@code pid} sends them from {@code baseSequence}. */
