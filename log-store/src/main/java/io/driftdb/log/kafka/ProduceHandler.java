@@ -195,7 +195,7 @@ final class ProduceHandler {
                                              TopicBackend.ProducerBatch producer,
                                              ProduceResponseData.PartitionProduceResponse pr, short v) {
     try {
-      return producer == null ? backend.submit(topic, list, client) : backend.submit(topic, list, client, producer);
+      return backend.submit(topic, list, client, producer);
     } catch (RuntimeException e) {
       failWith(e, topic, pr, v);
       return null;

@@ -88,9 +88,10 @@ public interface TopicBackend {
   }
 
   /**
-   * {@link #submit(TopicInfo, List, Client)} of an idempotent producer's batch. A backend that
-   * stores {@code producer} with the batch returns it from {@link #recentProducerBatches}, so
-   * that a gateway started later still recognises the producer's retries. The default ignores it.
+   * {@link #submit(TopicInfo, List, Client)} of a batch from {@code producer}, an idempotent
+   * producer, or null for any other. A backend that stores {@code producer} with the batch
+   * returns it from {@link #recentProducerBatches}, so that a gateway started later still
+   * recognises the producer's retries. The default ignores it.
    */
   default CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
                                              ProducerBatch producer) {

@@ -1,5 +1,6 @@
 package io.driftdb.log.kafka;
 
+import static io.driftdb.log.kafka.RawKafkaClient.produceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -131,70 +131,48 @@ class KafkaGatewayProtocolTest {
     return b.build();
   }
 
-  private static ProduceRequestData produce(String topic, int partition, MemoryRecords records) {
-    ProduceRequestData d = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
-    ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName(topic);
-    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records));
-    d.topicData().add(td);
-    return d;
-  }
-
-  private static ProduceResponseData.PartitionProduceResponse send(RawKafkaClient c, short v, ProduceRequestData d)
-      throws Exception {
-    int id = c.send(ApiKeys.PRODUCE, v, d);
-    ProduceResponseData r = new ProduceResponseData(c.receive(ApiKeys.PRODUCE, v, id), v);
-    return r.responses().iterator().next().partitionResponses().get(0);
-  }
-
-  /** InitProducerId v4: a new producer id with (-1, -1), an epoch bump with the current pair. */
-  private static InitProducerIdResponseData initProducerId(RawKafkaClient c, long pid, short epoch) throws Exception {
-    int id = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
-        .setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch));
-    return new InitProducerIdResponseData(c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
-  }
-
   @Test
   void idempotentProducerBatchesAreDeduplicatedAndSequenced() throws Exception {
     short v = 12;
     try (RawKafkaClient c = client()) {
-      InitProducerIdResponseData init = initProducerId(c, -1, (short) -1);
+      InitProducerIdResponseData init = c.initProducerId(-1, (short) -1);
       long pid = init.producerId();
       short epoch = init.producerEpoch();
       assertThat(init.errorCode()).isZero();
 
-      var first = send(c, v, produce("users", 0, batch(pid, epoch, 0, "a", "b")));
+      var first = c.produce(v, produceRequest("users", 0, batch(pid, epoch, 0, "a", "b")));
       assertThat(first.errorCode()).isZero();
-      var retry = send(c, v, produce("users", 0, batch(pid, epoch, 0, "a", "b")));
+      var retry = c.produce(v, produceRequest("users", 0, batch(pid, epoch, 0, "a", "b")));
       assertThat(retry.errorCode()).isZero();
       assertThat(retry.baseOffset()).as("a retry gets the original offset").isEqualTo(first.baseOffset());
       assertThat(backend.appends).as("and is not appended again").hasValue(1);
       assertThat(backend.eventCount("users")).isEqualTo(2);
 
-      var gap = send(c, v, produce("users", 0, batch(pid, epoch, 7, "x")));
+      var gap = c.produce(v, produceRequest("users", 0, batch(pid, epoch, 7, "x")));
       assertThat(Errors.forCode(gap.errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
       assertThat(gap.errorMessage()).contains("expected sequence 2");
 
       long last = first.baseOffset();
       for (int seq = 2; seq < 2 + 6; seq++) {
-        var ok = send(c, v, produce("users", 0, batch(pid, epoch, seq, "v" + seq)));
+        var ok = c.produce(v, produceRequest("users", 0, batch(pid, epoch, seq, "v" + seq)));
         assertThat(ok.errorCode()).isZero();
         assertThat(ok.baseOffset()).isGreaterThan(last);
         last = ok.baseOffset();
       }
-      var stale = send(c, v, produce("users", 0, batch(pid, epoch, 0, "a", "b")));
+      var stale = c.produce(v, produceRequest("users", 0, batch(pid, epoch, 0, "a", "b")));
       assertThat(Errors.forCode(stale.errorCode())).as("older than the 5 cached batches")
           .isEqualTo(Errors.DUPLICATE_SEQUENCE_NUMBER);
       // Sequences are per partition: another topic starts at 0.
-      assertThat(send(c, v, produce("orders", 0, batch(pid, epoch, 0, "o"))).errorCode()).isZero();
+      assertThat(c.produce(v, produceRequest("orders", 0, batch(pid, epoch, 0, "o"))).errorCode()).isZero();
 
       // An epoch bump (KIP-360) starts again at sequence 0; the old epoch is fenced.
-      InitProducerIdResponseData bumped = initProducerId(c, pid, epoch);
+      InitProducerIdResponseData bumped = c.initProducerId(pid, epoch);
       assertThat(bumped.producerId()).isEqualTo(pid);
       assertThat(bumped.producerEpoch()).isEqualTo((short) (epoch + 1));
-      assertThat(Errors.forCode(send(c, v, produce("users", 0, batch(pid, bumped.producerEpoch(), 3, "z")))
+      assertThat(Errors.forCode(c.produce(v, produceRequest("users", 0, batch(pid, bumped.producerEpoch(), 3, "z")))
           .errorCode())).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
-      assertThat(send(c, v, produce("users", 0, batch(pid, bumped.producerEpoch(), 0, "z"))).errorCode()).isZero();
-      assertThat(Errors.forCode(send(c, v, produce("users", 0, batch(pid, epoch, 8, "old"))).errorCode()))
+      assertThat(c.produce(v, produceRequest("users", 0, batch(pid, bumped.producerEpoch(), 0, "z"))).errorCode()).isZero();
+      assertThat(Errors.forCode(c.produce(v, produceRequest("users", 0, batch(pid, epoch, 8, "old"))).errorCode()))
           .isEqualTo(Errors.INVALID_PRODUCER_EPOCH);
     }
   }
@@ -203,7 +181,7 @@ class KafkaGatewayProtocolTest {
   void pipelinedProduceRequestsAreSubmittedBeforeTheFirstIsDurableAndAnsweredInOrder() throws Exception {
     short v = 12;
     try (RawKafkaClient c = client()) {
-      InitProducerIdResponseData pe = initProducerId(c, -1, (short) -1);
+      InitProducerIdResponseData pe = c.initProducerId(-1, (short) -1);
       long pid = pe.producerId();
       short epoch = pe.producerEpoch();
 
@@ -211,7 +189,7 @@ class KafkaGatewayProtocolTest {
       backend.holdDurability();
       List<Integer> ids = new ArrayList<>();
       for (int seq = 0; seq < 10; seq++) {
-        ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, seq,
+        ids.add(c.send(ApiKeys.PRODUCE, v, produceRequest("users", 0, batch(pid, epoch, seq,
             seq == 5 ? "BAD five" : "v" + seq))));
       }
       // The first five are appended while none of them is durable: the gateway kept reading.
@@ -245,9 +223,9 @@ class KafkaGatewayProtocolTest {
       backend.holdDurability();
       ids.clear();
       for (int seq = 5; seq < 10; seq++) {
-        ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, seq, "v" + seq))));
+        ids.add(c.send(ApiKeys.PRODUCE, v, produceRequest("users", 0, batch(pid, epoch, seq, "v" + seq))));
       }
-      ids.add(c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, 9, "v9"))));
+      ids.add(c.send(ApiKeys.PRODUCE, v, produceRequest("users", 0, batch(pid, epoch, 9, "v9"))));
       backend.releaseDurability();
       answers.clear();
       for (int id : ids) {
@@ -265,7 +243,7 @@ class KafkaGatewayProtocolTest {
 
       // A request of another kind waits for the produce requests before it.
       backend.holdDurability();
-      int produceId = c.send(ApiKeys.PRODUCE, v, produce("users", 0, batch(pid, epoch, 10, "v10")));
+      int produceId = c.send(ApiKeys.PRODUCE, v, produceRequest("users", 0, batch(pid, epoch, 10, "v10")));
       int metaId = c.send(ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(null));
       backend.releaseDurability();
       assertThat(new ProduceResponseData(c.receive(ApiKeys.PRODUCE, v, produceId), v).responses().iterator().next()
@@ -280,9 +258,9 @@ class KafkaGatewayProtocolTest {
       long none = RecordBatch.NO_PRODUCER_ID;
       short noEpoch = RecordBatch.NO_PRODUCER_EPOCH;
       int noSeq = RecordBatch.NO_SEQUENCE;
-      assertThat(Errors.forCode(send(c, (short) 12, produce("nope", 0, batch(none, noEpoch, noSeq, "x"))).errorCode()))
+      assertThat(Errors.forCode(c.produce((short) 12, produceRequest("nope", 0, batch(none, noEpoch, noSeq, "x"))).errorCode()))
           .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-      assertThat(Errors.forCode(send(c, (short) 12, produce("users", 1, batch(none, noEpoch, noSeq, "x"))).errorCode()))
+      assertThat(Errors.forCode(c.produce((short) 12, produceRequest("users", 1, batch(none, noEpoch, noSeq, "x"))).errorCode()))
           .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
 
       ProduceRequestData byId = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
@@ -291,12 +269,12 @@ class KafkaGatewayProtocolTest {
       td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
           .setRecords(batch(none, noEpoch, noSeq, "x")));
       byId.topicData().add(td);
-      assertThat(Errors.forCode(send(c, (short) 13, byId).errorCode())).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
+      assertThat(Errors.forCode(c.produce((short) 13, byId).errorCode())).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
 
-      var tooBig = send(c, (short) 12, produce("users", 0, batch(none, noEpoch, noSeq, "y".repeat(5000))));
+      var tooBig = c.produce((short) 12, produceRequest("users", 0, batch(none, noEpoch, noSeq, "y".repeat(5000))));
       assertThat(Errors.forCode(tooBig.errorCode())).isEqualTo(Errors.MESSAGE_TOO_LARGE);
 
-      var bad = send(c, (short) 12, produce("users", 0, batch(none, noEpoch, noSeq, "fine", "BAD one")));
+      var bad = c.produce((short) 12, produceRequest("users", 0, batch(none, noEpoch, noSeq, "fine", "BAD one")));
       assertThat(Errors.forCode(bad.errorCode())).isEqualTo(Errors.INVALID_RECORD);
       assertThat(bad.errorMessage()).isEqualTo("record 1 is bad");
       assertThat(bad.recordErrors()).singleElement().satisfies(e -> assertThat(e.batchIndex()).isEqualTo(1));
@@ -304,12 +282,12 @@ class KafkaGatewayProtocolTest {
       MemoryRecords corrupt = batch(none, noEpoch, noSeq, "flip me");
       ByteBuffer buf = corrupt.buffer();
       buf.put(buf.limit() - 3, (byte) (buf.get(buf.limit() - 3) ^ 0x55));
-      var crc = send(c, (short) 12, produce("users", 0, MemoryRecords.readableRecords(buf)));
+      var crc = c.produce((short) 12, produceRequest("users", 0, MemoryRecords.readableRecords(buf)));
       assertThat(Errors.forCode(crc.errorCode())).isEqualTo(Errors.CORRUPT_MESSAGE);
       assertThat(backend.appends).hasValue(0);
 
       // acks=0: appended, but no response; the next request's response comes next.
-      ProduceRequestData fire = produce("users", 0, batch(none, noEpoch, noSeq, "fire and forget")).setAcks((short) 0);
+      ProduceRequestData fire = produceRequest("users", 0, batch(none, noEpoch, noSeq, "fire and forget")).setAcks((short) 0);
       c.send(ApiKeys.PRODUCE, (short) 12, fire);
       int id = c.send(ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData().setClientSoftwareName("t")
           .setClientSoftwareVersion("1"));
@@ -322,7 +300,7 @@ class KafkaGatewayProtocolTest {
   void fetchLongPollsAndReturnsEventsWithTheirOwnOffsets() throws Exception {
     try (RawKafkaClient c = client()) {
       long none = RecordBatch.NO_PRODUCER_ID;
-      send(c, (short) 12, produce("users", 0, batch(none, (short) -1, -1, "e0", "e1", "e2")));
+      c.produce((short) 12, produceRequest("users", 0, batch(none, (short) -1, -1, "e0", "e1", "e2")));
       FetchRequestData f = new FetchRequestData().setMaxWaitMs(300).setMinBytes(1).setMaxBytes(1 << 20)
           .setIsolationLevel((byte) 0).setSessionId(0).setSessionEpoch(-1);
       FetchRequestData.FetchTopic ft = new FetchRequestData.FetchTopic().setTopic("users");

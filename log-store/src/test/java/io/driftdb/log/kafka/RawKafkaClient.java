@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.RequestUtils;
 
 /**
@@ -73,6 +78,29 @@ public final class RawKafkaClient implements AutoCloseable {
       throw new IllegalStateException("correlation id " + h.correlationId() + ", expected " + correlationId);
     }
     return a;
+  }
+
+  /** A Produce request (acks=all) of {@code records} for one partition. */
+  public static ProduceRequestData produceRequest(String topic, int partition, MemoryRecords records) {
+    ProduceRequestData d = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+    ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName(topic);
+    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records));
+    d.topicData().add(td);
+    return d;
+  }
+
+  /** Sends a Produce request of version {@code v}; returns the answer for its first partition. */
+  public ProduceResponseData.PartitionProduceResponse produce(short v, ProduceRequestData d) throws IOException {
+    int id = send(ApiKeys.PRODUCE, v, d);
+    ProduceResponseData r = new ProduceResponseData(receive(ApiKeys.PRODUCE, v, id), v);
+    return r.responses().iterator().next().partitionResponses().get(0);
+  }
+
+  /** InitProducerId v4: a new producer id with (-1, -1), an epoch bump with the current pair. */
+  public InitProducerIdResponseData initProducerId(long pid, short epoch) throws IOException {
+    int id = send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
+        .setTransactionTimeoutMs(60_000).setProducerId(pid).setProducerEpoch(epoch));
+    return new InitProducerIdResponseData(receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
   }
 
   /** True when the server closed the connection (EOF or reset) within the socket timeout. */

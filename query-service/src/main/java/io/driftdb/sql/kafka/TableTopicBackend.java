@@ -155,12 +155,19 @@ public final class TableTopicBackend implements TopicBackend {
   @Override
   public CompletableFuture<Appended> submit(TopicInfo topic, List<ProducedRecord> records, Client client,
                                             ProducerBatch producer) {
-    if (engine.log() instanceof SharedLog) {
-      // In cluster mode a record is judged only when applied, and a rejected one (retried here
-      // under the same header) stays in the log: its header would later pass for the batch.
+    if (producer == null || !storesProducerBatches()) {
       return submit(topic, records, client);
     }
     return submit(topic, records, client, List.of(ProducerBatchHeader.encode(topic.id(), producer)));
+  }
+
+  /**
+   * Not in cluster mode: there a record is judged only when applied, and a rejected one
+   * (retried under the same producer sequence) stays in the log, so its header would later pass
+   * for the batch.
+   */
+  private boolean storesProducerBatches() {
+    return !(engine.log() instanceof SharedLog);
   }
 
   /**
@@ -168,16 +175,16 @@ public final class TableTopicBackend implements TopicBackend {
    * first. Read in windows back from the head (100 records, then 1,000 at a time), newest window
    * first, stopping after a window once {@link #RECENT_BYTES} of records were read: large SQL
    * transactions must not make a start read gigabytes for a few producer headers. None in
-   * cluster mode, where no headers are written (see {@link #submit}).
+   * cluster mode, where no headers are written ({@link #storesProducerBatches}).
    */
   @Override
   public List<StoredProducerBatch> recentProducerBatches() {
-    EventLog log = engine.log();
-    if (log instanceof SharedLog) {
-      return List.of();
+    List<StoredProducerBatch> out = new ArrayList<>();
+    if (!storesProducerBatches()) {
+      return out;
     }
+    EventLog log = engine.log();
     long head = log.headSeq();
-    List<List<StoredProducerBatch>> windows = new ArrayList<>(); // newest window first
     long end = head; // inclusive
     long bytes = 0;
     for (long span = 100; end >= log.startSeq() && head - end < RECENT_RECORDS && bytes < RECENT_BYTES; span = 1_000) {
@@ -196,12 +203,8 @@ public final class TableTopicBackend implements TopicBackend {
           }
         }
       }
-      windows.add(found);
+      out.addAll(0, found); // older than every window read before it
       end = from - 1;
-    }
-    List<StoredProducerBatch> out = new ArrayList<>();
-    for (int i = windows.size() - 1; i >= 0; i--) {
-      out.addAll(windows.get(i));
     }
     return out;
   }

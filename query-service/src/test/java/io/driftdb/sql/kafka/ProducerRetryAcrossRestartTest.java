@@ -9,11 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
-import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -133,14 +130,13 @@ class ProducerRetryAcrossRestartTest {
   /** Creates table {@code t (id BIGINT PRIMARY KEY, v INT)} and a new idempotent producer. */
   private static Producer tableAndProducer(KafkaDb db, RawKafkaClient c) throws Exception {
     db.exec("CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
-    InitProducerIdResponseData init = initProducerId(c);
+    InitProducerIdResponseData init = c.initProducerId(-1, (short) -1);
     return new Producer(init.producerId(), init.producerEpoch());
   }
 
   /** Records with ids {@code ids} and v = 10 × id, as producer {@code pid} sends them from {@code baseSequence}. */
   private static MemoryRecords batch(long pid, short epoch, int baseSequence, long... ids) {
-    MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(4096), RecordBatch.CURRENT_MAGIC_VALUE,
-        Compression.NONE, TimestampType.CREATE_TIME, 0L, 1_700_000_000_000L, pid, epoch, baseSequence);
+    MemoryRecordsBuilder b = builder(pid, epoch, baseSequence);
     for (long id : ids) {
       b.append(1_700_000_000_000L, Long.toString(id).getBytes(StandardCharsets.US_ASCII),
           ("{\"id\":" + id + ",\"v\":" + 10 * id + "}").getBytes(StandardCharsets.US_ASCII));
@@ -149,10 +145,14 @@ class ProducerRetryAcrossRestartTest {
   }
 
   private static MemoryRecords tombstone(long pid, short epoch, int baseSequence, long id) {
-    MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(4096), RecordBatch.CURRENT_MAGIC_VALUE,
-        Compression.NONE, TimestampType.CREATE_TIME, 0L, 1_700_000_000_000L, pid, epoch, baseSequence);
+    MemoryRecordsBuilder b = builder(pid, epoch, baseSequence);
     b.append(1_700_000_000_000L, Long.toString(id).getBytes(StandardCharsets.US_ASCII), null);
     return b.build();
+  }
+
+  private static MemoryRecordsBuilder builder(long pid, short epoch, int baseSequence) {
+    return MemoryRecords.builder(ByteBuffer.allocate(4096), RecordBatch.CURRENT_MAGIC_VALUE, Compression.NONE,
+        TimestampType.CREATE_TIME, 0L, 1_700_000_000_000L, pid, epoch, baseSequence);
   }
 
   private static long produceOk(RawKafkaClient c, MemoryRecords records) throws Exception {
@@ -163,18 +163,6 @@ class ProducerRetryAcrossRestartTest {
 
   private static ProduceResponseData.PartitionProduceResponse produce(RawKafkaClient c, MemoryRecords records)
       throws Exception {
-    ProduceRequestData d = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
-    ProduceRequestData.TopicProduceData td = new ProduceRequestData.TopicProduceData().setName("t");
-    td.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
-    d.topicData().add(td);
-    int id = c.send(ApiKeys.PRODUCE, PRODUCE_V, d);
-    ProduceResponseData r = new ProduceResponseData(c.receive(ApiKeys.PRODUCE, PRODUCE_V, id), PRODUCE_V);
-    return r.responses().iterator().next().partitionResponses().get(0);
-  }
-
-  private static InitProducerIdResponseData initProducerId(RawKafkaClient c) throws Exception {
-    int id = c.send(ApiKeys.INIT_PRODUCER_ID, (short) 4, new InitProducerIdRequestData().setTransactionalId(null)
-        .setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1));
-    return new InitProducerIdResponseData(c.receive(ApiKeys.INIT_PRODUCER_ID, (short) 4, id), (short) 4);
+    return c.produce(PRODUCE_V, RawKafkaClient.produceRequest("t", 0, records));
   }
 }
