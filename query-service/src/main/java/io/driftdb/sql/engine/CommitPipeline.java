@@ -40,6 +40,12 @@ import java.util.concurrent.CompletionException;
  * the group commit's fdatasync, in the completion of each append future (they complete in SEQ
  * order). Each committer then wakes up once, when its own record is applied, instead of
  * waking at the fsync and then competing with the others to apply the group.
+ *
+ * <p>A committer may instead ask to be answered once its record is durable ({@link
+ * #submitDurable}, what the Kafka gateway does, like a broker answering {@code acks=all}): its
+ * answer then does not wait for the apply, which runs right after. So that nobody can observe
+ * an acknowledged transaction missing, the pipeline remembers the newest SEQ answered that way
+ * and every SQL statement first waits until it is applied ({@link #awaitAcknowledgedApplied}).
  */
 public final class CommitPipeline {
   private final EventLog log;
@@ -55,6 +61,9 @@ public final class CommitPipeline {
   private final Set<String> pendingTables = new HashSet<>();
   /** The newest record appended (applied or not), for {@link #inFlightApplied()}. */
   private InFlight lastSubmitted;
+  /** The highest SEQ acknowledged as durable before it was applied (-1: none). */
+  private final java.util.concurrent.atomic.AtomicLong acknowledgedDurable = new java.util.concurrent.atomic.AtomicLong(-1);
+
 
   /**
    * A record appended but not yet applied. {@code applied} completes (on the applying thread)
@@ -95,6 +104,45 @@ public final class CommitPipeline {
     if (shared) {
       return CompletableFuture.completedFuture(commitShared(req));
     }
+    InFlight f = enqueue(req);
+    return f.applied().handle((appended, e) -> {
+      if (e == null) {
+        listener.committed();
+        return appended.seq();
+      }
+      Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+      if (f.future().isCompletedExceptionally()) {
+        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
+      }
+      throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
+    });
+  }
+
+  /**
+   * As {@link #submit(CommitRequest)}, but the future completes once the record is durable,
+   * with its SEQ and commit timestamp; the apply follows. In cluster mode the verdict comes
+   * only with the apply, so this waits for it there.
+   */
+  public CompletableFuture<Appended> submitDurable(CommitRequest req) {
+    if (shared) {
+      long seq = commitShared(req);
+      return CompletableFuture.completedFuture(new Appended(seq, materializer.timeline().timestampOf(seq)));
+    }
+    InFlight f = enqueue(req);
+    return f.future().handle((appended, e) -> {
+      if (e != null) {
+        Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
+      }
+      // Before the answer leaves: a statement that starts after it must wait for this apply.
+      acknowledgedDurable.accumulateAndGet(appended.seq(), Math::max);
+      listener.committed();
+      return appended;
+    });
+  }
+
+  /** Validates, appends and queues the record for its apply (local log). */
+  private InFlight enqueue(CommitRequest req) {
     InFlight f;
     synchronized (lock) {
       if (!log.isWritable()) {
@@ -113,17 +161,31 @@ public final class CommitPipeline {
     }
     // Runs on the writer thread when the append completes (or here, if it already has).
     f.future().whenComplete((a, e) -> drain());
-    return f.applied().handle((appended, e) -> {
-      if (e == null) {
-        listener.committed();
-        return appended.seq();
+    return f;
+  }
+
+  /**
+   * Waits until every transaction acknowledged as durable ({@link #submitDurable}) is applied, so
+   * that a statement reading the applied state afterwards sees them. Returns at once when none
+   * is behind, the usual case. Throws 58030 if such a transaction's apply failed.
+   */
+  public void awaitAcknowledgedApplied() {
+    long acked = acknowledgedDurable.get();
+    if (materializer.appliedSeq() >= acked) {
+      return;
+    }
+    try {
+      while (!materializer.awaitApplied(acked, 1000)) {
+        // Nothing left to apply, yet it is not applied: its apply failed and will not be retried.
+        if (inFlightApplied().isDone() && materializer.appliedSeq() < acked) {
+          throw new SqlError(SqlError.IO_ERROR, "the transaction at SEQ " + acked
+              + " is durable but could not be applied; restart the server to apply it");
+        }
       }
-      Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-      if (f.future().isCompletedExceptionally()) {
-        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
-      }
-      throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
-    });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SqlError(SqlError.QUERY_CANCELED, "interrupted while waiting for acknowledged commits to apply");
+    }
   }
 
   /**

@@ -259,6 +259,8 @@ final class DriftSession implements SqlSession {
     String kind = "OTHER";
     boolean ok = false;
     try {
+      // A Kafka producer may hold an answer for a transaction not applied yet: read after it.
+      engine.pipeline().awaitAcknowledgedApplied();
       QueryResult r = runRetryingTooOld(sql, params == null ? List.of() : params);
       kind = verb(r.commandTag());
       ok = true;
@@ -558,6 +560,7 @@ final class DriftSession implements SqlSession {
   public long copyIn(String table, List<String> columns, List<List<String>> rows) {
     QueryResult r;
     try {
+      engine.pipeline().awaitAcknowledgedApplied();
       r = write((seq, out) -> dml.insertText(table, columns, rows, seq, out));
     } catch (SqlError e) {
       markFailed();

@@ -1,5 +1,6 @@
 package io.driftdb.sql.engine;
 
+import io.driftdb.log.Appended;
 import io.driftdb.log.RecordHeader;
 import io.driftdb.materializer.RowKey;
 import io.driftdb.materializer.TableData;
@@ -11,6 +12,8 @@ import io.driftdb.sql.plan.QueryContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 
 /**
  * Writes already-decoded whole rows into one table as one transaction, without SQL text: the
@@ -67,6 +70,29 @@ public final class RowBatchWriter {
 
   /** As {@link #submit(SessionInfo, Batch)}, with {@code headers} on the transaction's log record. */
   public CompletableFuture<Long> submit(SessionInfo info, Batch batch, List<RecordHeader> headers) {
+    return submit(info, batch, headers, engine.pipeline()::submit, seq -> seq);
+  }
+
+  /**
+   * As {@link #submit(SessionInfo, Batch, List)}, but the future completes once the transaction
+   * is durable, with its SEQ and commit timestamp, before it is applied
+   * ({@link CommitPipeline#submitDurable}): what a Kafka producer's {@code acks=all} asks for.
+   */
+  public CompletableFuture<Appended> submitDurable(SessionInfo info, Batch batch, List<RecordHeader> headers) {
+    return submit(info, batch, headers, engine.pipeline()::submitDurable,
+        seq -> new Appended(seq, seq < 0 ? -1 : engine.materializer().timeline().timestampOf(seq)));
+  }
+
+  /**
+   * Builds and commits the batch with {@code commit}; a batch that changes nothing completes
+   * with {@code unchanged} of the SEQ applied once everything submitted before it is.
+   */
+  private <T> CompletableFuture<T> submit(SessionInfo info, Batch batch, List<RecordHeader> headers,
+                                          Function<CommitRequest, CompletableFuture<T>> commit,
+                                          LongFunction<T> unchanged) {
+    // The batch's checks (keys, foreign keys) must see every batch already answered, even one
+    // answered when durable (submitDurable) and not applied yet.
+    engine.pipeline().awaitAcknowledgedApplied();
     DriftSession session = new DriftSession(engine, info, () -> { });
     long seq = engine.materializer().appliedSeq();
     WriteSet out = new WriteSet();
@@ -93,10 +119,10 @@ public final class RowBatchWriter {
       QueryContext.clear();
     }
     if (out.isEmpty()) {
-      return inFlightApplied().thenApply(x -> engine.materializer().appliedSeq());
+      return inFlightApplied().thenApply(x -> unchanged.apply(engine.materializer().appliedSeq()));
     }
     try {
-      return engine.pipeline().submit(new CommitRequest(info, seq, out, null, null, headers));
+      return commit.apply(new CommitRequest(info, seq, out, null, null, headers));
     } catch (SqlError e) {
       engine.listener().aborted();
       // At commit the sequencer validates against transactions committed or in flight since

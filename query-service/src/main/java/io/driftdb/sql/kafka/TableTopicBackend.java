@@ -217,13 +217,14 @@ public final class TableTopicBackend implements TopicBackend {
       TableSchema s = table(topic).latestSchema();
       RowBatchWriter.Batch batch = decode(s, records);
       try {
-        return writer.submit(info, batch, headers).handle((seq, e) -> {
+        // Answered once durable, like a broker's acks=all; SQL statements wait for the apply.
+        return writer.submitDurable(info, batch, headers).handle((a, e) -> {
           if (e != null) {
             Throwable cause = e instanceof CompletionException ? e.getCause() : e;
             throw cause instanceof SqlError sql ? translate(sql, topic) : new TopicBackendException(Kind.INTERNAL, -1,
                 "table \"" + topic.name() + "\": " + cause, cause);
           }
-          return new Appended(seq, timestampOf(seq));
+          return new Appended(a.seq(), a.timestampMs());
         });
       } catch (RowBatchWriter.Conflict e) {
         if (attempt >= CONFLICT_RETRIES) {

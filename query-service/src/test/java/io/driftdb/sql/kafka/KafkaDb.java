@@ -26,11 +26,19 @@ final class KafkaDb implements AutoCloseable {
   private final SqlSession session;
 
   KafkaDb(Path dir) {
-    this(dir, GatewayConfig.of("127.0.0.1", 0).withOffsetsFile(dir.resolve("kafka").resolve("group-offsets")));
+    this(dir, io.driftdb.sql.EngineListener.NONE);
+  }
+
+  KafkaDb(Path dir, io.driftdb.sql.EngineListener listener) {
+    this(dir, GatewayConfig.of("127.0.0.1", 0).withOffsetsFile(dir.resolve("kafka").resolve("group-offsets")), listener);
   }
 
   KafkaDb(Path dir, GatewayConfig config) {
-    engine = DriftEngine.open(EngineConfig.of(dir));
+    this(dir, config, io.driftdb.sql.EngineListener.NONE);
+  }
+
+  private KafkaDb(Path dir, GatewayConfig config, io.driftdb.sql.EngineListener listener) {
+    engine = DriftEngine.open(EngineConfig.of(dir).withListener(listener));
     gateway = TableTopicBackend.startGateway(engine, config);
     session = engine.openSession(SessionInfo.local("kafka-test"));
   }

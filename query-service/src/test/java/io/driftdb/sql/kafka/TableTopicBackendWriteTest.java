@@ -31,9 +31,21 @@ class TableTopicBackendWriteTest {
   private KafkaDb db;
   private TableTopicBackend backend;
 
+  /** Run once, by the next commit's answer (see {@code EngineListener#committed}). */
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> onCommit =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   @BeforeEach
   void open() {
-    db = new KafkaDb(dir);
+    db = new KafkaDb(dir, new io.driftdb.sql.EngineListener() {
+      @Override
+      public void committed() {
+        Runnable r = onCommit.getAndSet(null);
+        if (r != null) {
+          r.run();
+        }
+      }
+    });
     backend = new TableTopicBackend(db.engine);
     db.exec("CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(10) NOT NULL DEFAULT 'anon')");
     db.exec("CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR DEFAULT 'dflt', b INT CHECK (b >= 0), "
@@ -157,6 +169,37 @@ class TableTopicBackendWriteTest {
     for (int i = 0; i < 40; i++) {
       assertThat(db.rows("SELECT b FROM t AS OF @SEQ:" + futures.get(i).join().offset() + " WHERE id = 1000"))
           .containsExactly(Integer.toString(i));
+    }
+  }
+
+  @Test
+  void theAnswerComesOnceDurableAndSqlStatementsWaitForTheApply() throws Exception {
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      long[] appliedAtAnswer = {Long.MIN_VALUE};
+      boolean[] readWaited = {false};
+      List<CompletableFuture<List<String>>> read = new ArrayList<>();
+      onCommit.set(() -> {
+        // On the log's writer thread, as the answer is made: the transaction is durable, and
+        // its apply comes after this returns. A statement started now must wait for it.
+        appliedAtAnswer[0] = db.engine.materializer().appliedSeq();
+        CompletableFuture<List<String>> f = CompletableFuture.supplyAsync(
+            () -> db.rows("SELECT b FROM t WHERE id = 7"), other);
+        read.add(f);
+        try {
+          f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException expected) {
+          readWaited[0] = true;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      long seq = append("t", rec("7", "{\"b\": 70}")).offset();
+      assertThat(appliedAtAnswer[0]).as("answered before the apply").isLessThan(seq);
+      assertThat(readWaited[0]).as("a statement started after the answer waited for the apply").isTrue();
+      assertThat(read.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("70");
+    } finally {
+      other.shutdownNow();
     }
   }
 }
