@@ -54,9 +54,25 @@ public final class Materializer {
     return m;
   }
 
+  /** The state moved from its base SEQ to {@code seq} by a snapshot delta that added {@code versions}. */
+  void restoredDelta(long seq, long schemaVersion, long versions) {
+    this.schemaVersion = schemaVersion;
+    schemaVersions.put(seq, schemaVersion);
+    rowEventsApplied += versions;
+    advance(seq);
+  }
+
   /** Writes a snapshot of the state at the applied SEQ into {@code dir}. */
   public SnapshotInfo writeSnapshot(Path dir) throws IOException {
     return SnapshotWriter.write(this, dir);
+  }
+
+  /**
+   * Writes a delta of what was applied after {@code since} (a snapshot's or delta's SEQ) into
+   * {@code dir}; no history may have been deleted after it ({@link TableData#lastPurgeSeq}).
+   */
+  public SnapshotInfo writeSnapshotDelta(Path dir, long since) throws IOException {
+    return SnapshotWriter.writeDelta(this, dir, since);
   }
 
   /** Loads a snapshot; throws SnapshotCorruptedException when it cannot be trusted. */

@@ -1,50 +1,25 @@
 package io.driftdb.materializer;
 
-import com.github.luben.zstd.ZstdInputStream;
 import io.driftdb.schemas.ConstraintDef;
-import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /** Loads a snapshot written by {@link SnapshotWriter}, verifying its framing and checksum first. */
 final class SnapshotReader {
   private SnapshotReader() {}
 
   static Materializer read(Path file) throws IOException {
-    byte[] all = Files.readAllBytes(file);
-    if (all.length < 44) {
-      throw new SnapshotCorruptedException(file + ": too short (" + all.length + " bytes)");
-    }
-    ByteBuffer b = ByteBuffer.wrap(all);
-    if (b.getLong(0) != SnapshotFormat.MAGIC) {
-      throw new SnapshotCorruptedException(file + ": not a DriftDB snapshot (bad magic)");
-    }
-    int version = b.getInt(8);
-    if (version < SnapshotFormat.OLDEST_READABLE || version > SnapshotFormat.VERSION) {
-      throw new SnapshotCorruptedException(file + ": snapshot format version " + version + ", this build reads "
-          + SnapshotFormat.OLDEST_READABLE + " to " + SnapshotFormat.VERSION);
-    }
-    long seq = b.getLong(12);
-    int footer = all.length - 24;
-    long length = b.getLong(footer);
-    long crc = b.getLong(footer + 8);
-    if (b.getLong(footer + 16) != SnapshotFormat.MAGIC || length != footer - 20) {
-      throw new SnapshotCorruptedException(file + ": truncated or damaged footer");
-    }
-    CRC32C actual = new CRC32C();
-    actual.update(all, 20, (int) length);
-    if (actual.getValue() != crc) {
-      throw new SnapshotCorruptedException(file + ": checksum mismatch");
-    }
-    try (ZstdInputStream z = new ZstdInputStream(new ByteArrayInputStream(all, 20, (int) length))) {
-      Materializer m = payload(new SnapshotInput(z), version);
+    SnapshotFile.Framed f = SnapshotFile.read(file, SnapshotFormat.MAGIC, "snapshot", SnapshotFormat.OLDEST_READABLE,
+        SnapshotFormat.VERSION, 1);
+    long seq = f.header()[0];
+    try (InputStream z = f.payload()) {
+      Materializer m = payload(new SnapshotInput(z), f.version());
       if (m.appliedSeq() != seq) {
         throw new SnapshotCorruptedException(file + ": header SEQ " + seq + " does not match content " + m.appliedSeq());
       }
@@ -137,7 +112,7 @@ final class SnapshotReader {
     return Materializer.restored(c, tl, seq, schemaVersion, rowEvents);
   }
 
-  private static Map<String, String> readMap(SnapshotInput in, int version) throws IOException {
+  static Map<String, String> readMap(SnapshotInput in, int version) throws IOException {
     int n = SnapshotFormat.readCount(in, version);
     Map<String, String> m = new HashMap<>();
     for (int i = 0; i < n; i++) {
@@ -146,7 +121,7 @@ final class SnapshotReader {
     return m;
   }
 
-  private static TableSchema readSchema(SnapshotInput in, int version) throws IOException {
+  static TableSchema readSchema(SnapshotInput in, int version) throws IOException {
     long tableId = in.readLong();
     String name = SnapshotFormat.readString(in, version);
     int nc = SnapshotFormat.readCount(in, version);

@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The snapshot directory: {@code <seq %020d>.snap} files. Loading picks the newest snapshot
- * that passes its checks and is not past the end of the log; a damaged one is reported and
- * skipped (the log rebuilds what it held), never trusted.
+ * The snapshot directory: full snapshots ({@code <seq %020d>.snap}) and the deltas that
+ * extend them ({@code <seq %020d>.delta}, see {@link SnapshotDelta}). Loading picks the newest
+ * snapshot that passes its checks and is not past the end of the log, then applies the deltas
+ * that follow it one after the other while each extends exactly the state reached; a damaged
+ * file is reported and skipped (the log rebuilds what it held), never trusted.
  */
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
@@ -44,7 +46,26 @@ public final class SnapshotStore {
     return Long.parseLong(p.getFileName().toString().substring(0, 20));
   }
 
-  /** The newest trustworthy snapshot at or below {@code maxSeq}, loaded. */
+  /** Delta files, oldest first. */
+  public List<Path> deltas() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.delta"))
+          .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()))
+          .toList();
+    }
+  }
+
+  /**
+   * A loaded state: the full snapshot it started from and its row versions, and the deltas
+   * applied on top (their row versions); the state's SEQ is that of the last file applied.
+   */
+  public record Loaded(Materializer materializer, long snapshotSeq, long snapshotVersions, int deltas,
+                       long deltaVersions) {}
+
+  /** The newest trustworthy snapshot at or below {@code maxSeq}, loaded, without its deltas. */
   public Optional<Materializer> loadNewest(long maxSeq) throws IOException {
     for (Path p : list()) {
       if (seqOf(p) > maxSeq) {
@@ -62,11 +83,61 @@ public final class SnapshotStore {
     return Optional.empty();
   }
 
+  /** As {@link #loadNewest}, then the deltas that extend it, up to {@code maxSeq}. */
+  public Optional<Loaded> load(long maxSeq) throws IOException {
+    Optional<Materializer> full = loadNewest(maxSeq);
+    if (full.isEmpty()) {
+      return Optional.empty();
+    }
+    long fullSeq = full.get().appliedSeq();
+    long fullVersions = full.get().rowEventsApplied();
+    List<Path> chain = deltas().stream().filter(p -> seqOf(p) > fullSeq && seqOf(p) <= maxSeq).toList();
+    Materializer m = full.get();
+    int applied = 0;
+    for (Path p : chain) {
+      SnapshotDelta.Verified d;
+      try {
+        d = SnapshotDelta.verify(p);
+      } catch (SnapshotCorruptedException e) {
+        LOG.warn("damaged snapshot delta, not trusted; the log will rebuild it: {}", e.getMessage());
+        break;
+      }
+      if (d.baseSeq() != m.appliedSeq()) {
+        LOG.info("snapshot delta {} does not extend SEQ {}; the log replays the rest", p.getFileName(), m.appliedSeq());
+        break;
+      }
+      try {
+        SnapshotDelta.apply(m, d);
+        applied++;
+      } catch (SnapshotCorruptedException e) {
+        // Failed half way through: start again without it.
+        LOG.warn("snapshot delta not applied; the log will rebuild it: {}", e.getMessage());
+        m = Materializer.readSnapshot(list().stream().filter(f -> seqOf(f) == fullSeq).findFirst().orElseThrow());
+        for (int i = 0; i < applied; i++) {
+          SnapshotDelta.apply(m, SnapshotDelta.verify(chain.get(i)));
+        }
+        break;
+      }
+    }
+    if (applied > 0) {
+      LOG.info("applied {} snapshot deltas, now at SEQ {}", applied, m.appliedSeq());
+    }
+    return Optional.of(new Loaded(m, fullSeq, fullVersions, applied, m.rowEventsApplied() - fullVersions));
+  }
+
   public SnapshotInfo write(Materializer m) throws IOException {
     return m.writeSnapshot(dir);
   }
 
-  /** Deletes all but the newest {@code keep} snapshots and leftover temporary files; returns what it removed. */
+  /** Writes a delta of what {@code m} applied after {@code since}, the SEQ of the newest snapshot or delta. */
+  public SnapshotInfo writeDelta(Materializer m, long since) throws IOException {
+    return m.writeSnapshotDelta(dir, since);
+  }
+
+  /**
+   * Deletes all but the newest {@code keep} full snapshots, the deltas that do not extend one of
+   * those, and leftover temporary files; returns what it removed.
+   */
   public List<Path> prune(int keep) throws IOException {
     List<Path> removed = new ArrayList<>();
     List<Path> all = list();
@@ -74,9 +145,16 @@ public final class SnapshotStore {
       Files.deleteIfExists(all.get(i));
       removed.add(all.get(i));
     }
+    long oldestKept = keep <= 0 || all.isEmpty() ? Long.MAX_VALUE : seqOf(all.get(Math.min(keep, all.size()) - 1));
+    for (Path d : deltas()) {
+      if (seqOf(d) <= oldestKept) {
+        Files.deleteIfExists(d);
+        removed.add(d);
+      }
+    }
     if (Files.isDirectory(dir)) {
       try (Stream<Path> s = Files.list(dir)) {
-        for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".snap.tmp")).toList()) {
+        for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()) {
           Files.deleteIfExists(p);
           removed.add(p);
         }

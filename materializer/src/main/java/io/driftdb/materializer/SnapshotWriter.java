@@ -1,27 +1,17 @@
 package io.driftdb.materializer;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import io.driftdb.schemas.ConstraintDef;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 
 /**
- * Writes the materialized state as of one SEQ to {@code <seq %020d>.snap}: a small header
- * (magic, version, SEQ), the zstd-compressed state (encoded as {@link SnapshotFormat} says),
- * and a footer with the payload length and its CRC32C. It reads only versions at or before
- * the SEQ, so commits may continue meanwhile. The file is written under a temporary name,
- * fsynced and renamed, so a crash never leaves a half snapshot under the real name.
+ * Writes the materialized state as of one SEQ to {@code <seq %020d>.snap}, framed as {@link
+ * SnapshotFile} says (header: the SEQ), encoded as {@link SnapshotFormat} says. It reads only
+ * versions at or before the SEQ, so commits may continue meanwhile.
  */
 final class SnapshotWriter {
   private SnapshotWriter() {}
@@ -52,47 +42,42 @@ final class SnapshotWriter {
   }
 
   private static SnapshotInfo write(Materializer m, Path dir, long s) throws IOException {
-    Files.createDirectories(dir);
-    Path finalFile = dir.resolve(String.format("%020d.snap", s));
-    Path tmp = dir.resolve(String.format("%020d.snap.tmp", s));
-    long[] versions = {0};
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      ByteBuffer header = ByteBuffer.allocate(20);
-      header.putLong(SnapshotFormat.MAGIC).putInt(SnapshotFormat.VERSION).putLong(s).flip();
-      while (header.hasRemaining()) {
-        ch.write(header);
-      }
-      CRC32C crc = new CRC32C();
-      long start = ch.position();
-      OutputStream raw = new NonClosing(Channels.newOutputStream(ch));
-      // Level 1: on the restart benchmark's state it compresses faster than level 3 and as small.
-      try (ZstdOutputStream z = new ZstdOutputStream(new CheckedOutputStream(raw, crc), 1)) {
-        SnapshotOutput out = new SnapshotOutput(z);
-        versions[0] = payload(m, s, out);
-        out.flush();
-      }
-      long length = ch.position() - start;
-      ByteBuffer footer = ByteBuffer.allocate(24);
-      footer.putLong(length).putLong(crc.getValue()).putLong(SnapshotFormat.MAGIC).flip();
-      while (footer.hasRemaining()) {
-        ch.write(footer);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, finalFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
-    return new SnapshotInfo(s, finalFile, Files.size(finalFile), versions[0]);
+    String name = String.format("%020d.snap", s);
+    long versions = SnapshotFile.write(dir, name, SnapshotFormat.MAGIC, SnapshotFormat.VERSION, new long[] {s},
+        out -> payload(m, -1, s, out));
+    Path file = dir.resolve(name);
+    return new SnapshotInfo(s, file, Files.size(file), versions);
   }
 
-  private static long payload(Materializer m, long s, SnapshotOutput out) throws IOException {
+  /**
+   * A delta ({@code <seq %020d>.delta}): what changed after {@code since}, the SEQ of the
+   * snapshot or delta it extends, up to the applied SEQ (see {@link SnapshotDelta}). The caller
+   * makes sure no history was deleted after {@code since}: a delta only adds versions.
+   */
+  static SnapshotInfo writeDelta(Materializer m, Path dir, long since) throws IOException {
+    synchronized (m.historyLock()) {
+      long s = seqAfterHistoryDeletions(m);
+      if (s <= since) {
+        throw new IllegalArgumentException("nothing applied after SEQ " + since);
+      }
+      String name = String.format("%020d.delta", s);
+      long versions = SnapshotFile.write(dir, name, SnapshotDelta.MAGIC, SnapshotFormat.VERSION, new long[] {s, since},
+          out -> payload(m, since, s, out));
+      Path file = dir.resolve(name);
+      return new SnapshotInfo(s, file, Files.size(file), versions);
+    }
+  }
+
+  /**
+   * The state at SEQ {@code s}; with {@code since} at or above 0, only the row versions and
+   * commit times after it (a delta), with the catalog and every table's schemas in full.
+   */
+  private static long payload(Materializer m, long since, long s, SnapshotOutput out) throws IOException {
     out.writeLong(s);
     // Counters as of SEQ s (commits go on while the snapshot is written).
     out.writeLong(m.schemaVersionAt(s));
     Timeline tl = m.timeline();
-    long base = tl.firstSeq();
+    long base = Math.max(tl.firstSeq(), since + 1);
     int count = (int) Math.max(0, s - base + 1);
     out.writeLong(base);
     out.writeVarlong(count);
@@ -130,10 +115,12 @@ final class SnapshotWriter {
         out.writeLong(v.seq());
         writeSchema(out, v.schema());
       }
-      for (var e : t.rows().entrySet()) {
+      boolean rowsChanged = since < 0 || t.lastModifiedSeq() > since;
+      for (var e : rowsChanged ? t.rows().entrySet() : java.util.Set.<Map.Entry<RowKey, VersionChain>>of()) {
         VersionChain chain = e.getValue();
-        int n = chain.versionIndexAt(s) + 1; // the versions at or before s
-        if (n == 0) {
+        int from = since < 0 ? 0 : chain.versionIndexAt(since) + 1; // a delta: the versions after since
+        int n = chain.versionIndexAt(s) + 1 - from; // ... at or before s
+        if (n <= 0) {
           continue;
         }
         out.writeBoolean(true);
@@ -144,8 +131,9 @@ final class SnapshotWriter {
         }
         out.writeVarlong(n);
         long previousSeq = 0;
-        Object[] previous = null;
-        for (int i = 0; i < n; i++) {
+        // A delta's first version may share cells with the one before it, which its reader has.
+        Object[] previous = from == 0 ? null : chain.rowAtIndex(from - 1);
+        for (int i = from; i < from + n; i++) {
           byte op = chain.opAt(i);
           long seq = chain.seqAt(i);
           out.writeZigzag(seq - previousSeq);
@@ -175,7 +163,7 @@ final class SnapshotWriter {
     return versions;
   }
 
-  private static void writeMap(SnapshotOutput out, Map<String, String> map) throws IOException {
+  static void writeMap(SnapshotOutput out, Map<String, String> map) throws IOException {
     out.writeVarlong(map.size());
     for (var e : map.entrySet()) {
       SnapshotFormat.writeString(out, e.getKey());
@@ -183,7 +171,7 @@ final class SnapshotWriter {
     }
   }
 
-  private static void writeSchema(SnapshotOutput out, TableSchema s) throws IOException {
+  static void writeSchema(SnapshotOutput out, TableSchema s) throws IOException {
     out.writeLong(s.tableId());
     SnapshotFormat.writeString(out, s.name());
     out.writeVarlong(s.columns().size());
@@ -218,23 +206,6 @@ final class SnapshotWriter {
     out.writeVarlong(ints.size());
     for (int i : ints) {
       out.writeInt(i);
-    }
-  }
-
-  /** Keeps the channel open when the compression stream closes, so the footer can follow. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
     }
   }
 }

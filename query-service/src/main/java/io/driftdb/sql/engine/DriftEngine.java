@@ -60,11 +60,9 @@ public final class DriftEngine implements SqlEngine {
   /** The SEQ of the snapshot below which VACUUM last dropped deleted history from the log (-1: not since start). */
   private long strippedThrough = -1;
   private final java.util.concurrent.ScheduledExecutorService snapshotter;
-  private volatile long lastSnapshotSeq = -1;
-  /** Row events applied when the last snapshot was written, for {@link SnapshotPolicy}. */
-  private volatile long lastSnapshotRowEvents;
-  /** Row versions the last snapshot written by this process held (0 before the first). */
-  private volatile long lastSnapshotVersions;
+  /** For {@link SnapshotPolicy}: where the snapshot chain (a full snapshot and its deltas) on disk stands. */
+  private volatile SnapshotChain chain;
+  private final SnapshotPolicy snapshotPolicy;
   private final CommitPipeline pipeline;
   private final QueryPlanner planner = new QueryPlanner();
   private final AtomicInteger openSessions = new AtomicInteger();
@@ -112,16 +110,30 @@ public final class DriftEngine implements SqlEngine {
 
   private record SchemaSnapshot(long version, SchemaPlus root) {}
 
+  /**
+   * The newest snapshot or delta this process wrote or loaded ({@code tipSeq}, -1: none), the
+   * row events applied up to it, and the row versions of the full snapshot the chain starts
+   * from and of the deltas after it.
+   */
+  private record SnapshotChain(long tipSeq, long tipRowEvents, long snapshotVersions, long deltaVersions) {
+    static final SnapshotChain NONE = new SnapshotChain(-1, 0, 0, 0);
+
+    static SnapshotChain of(SnapshotStore.Loaded l) {
+      return new SnapshotChain(l.materializer().appliedSeq(), l.materializer().rowEventsApplied(),
+          l.snapshotVersions(), l.deltaVersions());
+    }
+  }
+
   private DriftEngine(EngineConfig config, EventLog log, Materializer materializer, SnapshotStore snapshots,
-                      DirectoryLock dataLock) {
+                      DirectoryLock dataLock, SnapshotChain chain) {
     this.config = config;
     this.dataLock = dataLock;
     this.applier = log instanceof SharedLog shared ? new SharedLogApplier(shared, materializer) : null;
     this.log = log;
     this.materializer = materializer;
     this.snapshots = snapshots;
-    this.lastSnapshotSeq = materializer.appliedSeq();
-    this.lastSnapshotRowEvents = materializer.rowEventsApplied();
+    this.chain = chain;
+    this.snapshotPolicy = new SnapshotPolicy(config.snapshotEveryTransactions(), config.snapshotEveryRowEvents());
     this.pipeline = new CommitPipeline(log, materializer, config.listener());
     this.snapshotter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "driftdb-snapshotter");
@@ -131,17 +143,37 @@ public final class DriftEngine implements SqlEngine {
     snapshotter.scheduleWithFixedDelay(this::maybeSnapshot, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** The automatic policy ({@link SnapshotPolicy}). */
-  private void maybeSnapshot() {
+  /** The automatic policy ({@link SnapshotPolicy}): a delta, or a full snapshot when one is needed. */
+  void maybeSnapshot() {
     try {
-      long seq = materializer.appliedSeq();
-      if (SnapshotPolicy.DEFAULT.due(seq - lastSnapshotSeq, materializer.rowEventsApplied() - lastSnapshotRowEvents,
-          lastSnapshotVersions)) {
-        checkpoint();
-        pruneSnapshots(2);
+      SnapshotChain c = chain;
+      long tailRowEvents = materializer.rowEventsApplied() - c.tipRowEvents();
+      if (!snapshotPolicy.due(materializer.appliedSeq() - c.tipSeq(), tailRowEvents)) {
+        return;
       }
+      boolean historyDeleted = materializer.catalog().tables().stream().anyMatch(t -> t.lastPurgeSeq() > c.tipSeq());
+      if (snapshotPolicy.full(c.tipSeq() >= 0, historyDeleted, c.snapshotVersions(),
+          c.deltaVersions() + tailRowEvents)) {
+        checkpoint();
+      } else {
+        writeDelta(c);
+      }
+      pruneSnapshots(2);
     } catch (IOException | RuntimeException e) {
       LOG.warn("automatic snapshot failed: {}", e.toString());
+    }
+  }
+
+  private void writeDelta(SnapshotChain c) throws IOException {
+    synchronized (snapshotLock) {
+      if (chain != c) {
+        return; // a CHECKPOINT came first
+      }
+      io.driftdb.materializer.SnapshotInfo info = snapshots.writeDelta(materializer, c.tipSeq());
+      chain = new SnapshotChain(info.seq(), c.tipRowEvents() + info.versions(), c.snapshotVersions(),
+          c.deltaVersions() + info.versions());
+      LOG.info("snapshot delta at SEQ {} (after SEQ {}): {} ({} bytes, {} row versions)", info.seq(), c.tipSeq(),
+          info.file().getFileName(), info.bytes(), info.versions());
     }
   }
 
@@ -149,9 +181,7 @@ public final class DriftEngine implements SqlEngine {
   public io.driftdb.materializer.SnapshotInfo checkpoint() throws IOException {
     synchronized (snapshotLock) {
       io.driftdb.materializer.SnapshotInfo info = snapshots.write(materializer);
-      lastSnapshotSeq = info.seq();
-      lastSnapshotRowEvents = materializer.rowEventsApplied();
-      lastSnapshotVersions = info.versions();
+      chain = new SnapshotChain(info.seq(), info.versions(), info.versions(), 0);
       LOG.info("snapshot at SEQ {}: {} ({} bytes, {} row versions)", info.seq(), info.file().getFileName(), info.bytes(),
           info.versions());
       return info;
@@ -238,8 +268,11 @@ public final class DriftEngine implements SqlEngine {
     long t0 = System.nanoTime();
     SnapshotStore snaps = new SnapshotStore(config.dataDir().resolve("snapshots"));
     Materializer m;
+    SnapshotChain chain = SnapshotChain.NONE;
     try {
-      m = snaps.loadNewest(log.headSeq()).orElseGet(Materializer::new);
+      var loaded = snaps.load(log.headSeq());
+      m = loaded.map(SnapshotStore.Loaded::materializer).orElseGet(Materializer::new);
+      chain = loaded.map(SnapshotChain::of).orElse(SnapshotChain.NONE);
     } catch (IOException e) {
       LOG.warn("cannot read snapshots, replaying the whole log: {}", e.toString());
       m = new Materializer();
@@ -253,7 +286,7 @@ public final class DriftEngine implements SqlEngine {
       closeQuietly(dataLock);
       throw e;
     }
-    DriftEngine engine = new DriftEngine(config, log, m, snaps, dataLock);
+    DriftEngine engine = new DriftEngine(config, log, m, snaps, dataLock, chain);
     engine.startup = new Startup(fromSnapshot, n);
     if (fromSnapshot >= 0) {
       LOG.info("started from the snapshot at SEQ {}, replayed the {} transactions after it", fromSnapshot, n);

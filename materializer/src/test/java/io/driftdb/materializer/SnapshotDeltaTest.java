@@ -1,0 +1,172 @@
+package io.driftdb.materializer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.driftdb.schemas.DdlKind;
+import io.driftdb.schemas.IndexDef;
+import io.driftdb.schemas.RowOp;
+import io.driftdb.schemas.Schemas;
+import io.driftdb.schemas.TransactionRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Snapshot deltas: a full snapshot plus the deltas after it load as the state they were written from. */
+class SnapshotDeltaTest {
+  @TempDir
+  Path dir;
+  private SnapshotStore store;
+  private final Materializer live = new Materializer();
+  private long seq = -1;
+  private long t;
+  private long u;
+
+  private void apply(Object... events) {
+    seq++;
+    live.apply(seq, 1_000 + 10 * seq, Schemas.transaction("test").setEvents(Arrays.asList(events)).build());
+  }
+
+  private Object insert(long table, Object... row) {
+    return Schemas.row(RowOp.INSERT, table).setRow(Arrays.asList(row)).build();
+  }
+
+  @BeforeEach
+  void history() throws IOException {
+    store = new SnapshotStore(dir);
+    apply(Schemas.ddl(DdlKind.CREATE_TABLE).setTableName("t").setTableId(-1)
+        .setColumns(List.of(Schemas.column(0, "id", "INTEGER").setNullable(false).build(),
+            Schemas.column(1, "v", "TEXT").build()))
+        .setPrimaryKey(List.of(0)).build());
+    t = Materializer.assignedTableId(0, 0);
+    apply(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t).setTableName("t")
+        .setIndex(IndexDef.newBuilder().setName("t_v_idx").setColumns(List.of(1)).build()).build());
+    for (int i = 0; i < 20; i++) {
+      apply(insert(t, i, "v" + i));
+    }
+    store.write(live); // the full snapshot, at SEQ 21
+    apply(Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(3, "changed")).build());
+    apply(Schemas.row(RowOp.DELETE, t).setKey(List.of(4)).build());
+    apply(Schemas.ddl(DdlKind.CREATE_TABLE).setTableName("u").setTableId(-1)
+        .setColumns(List.of(Schemas.column(0, "id", "BIGINT").setNullable(false).build(),
+            Schemas.column(1, "x", "INTEGER").build()))
+        .setPrimaryKey(List.of(0)).build());
+    u = Materializer.assignedTableId(seq, 0);
+    for (int i = 0; i < 5; i++) {
+      apply(insert(u, (long) i, i * 10), insert(t, 100 + i, "w" + i));
+    }
+    apply(Schemas.ddl(DdlKind.ADD_COLUMN).setTableId(t).setTableName("t")
+        .setColumns(List.of(Schemas.column(2, "w", "TEXT").build())).build());
+    apply(Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(5, "v5", "new column")).build());
+    apply(Schemas.ddl(DdlKind.CREATE_USER).setTableName("alice").setProperties(Map.of("password", "x")).build());
+    store.writeDelta(live, 21); // SEQ 21 .. 32
+    apply(Schemas.ddl(DdlKind.DROP_TABLE).setTableId(u).setTableName("u").build());
+    apply(Schemas.row(RowOp.DELETE, t).setKey(List.of(3)).build());
+    apply(insert(t, 4, "back"));
+    apply(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t).setTableName("t")
+        .setIndex(IndexDef.newBuilder().setName("t_w_idx").setColumns(List.of(2)).build()).build());
+    store.writeDelta(live, 32); // SEQ 32 .. 36
+  }
+
+  /** Everything the state holds, as text: tables, versions, schemas, indexes, bindings, users, commit times. */
+  private static List<String> dump(Materializer m) {
+    List<String> out = new ArrayList<>();
+    out.add("seq=" + m.appliedSeq() + " schemaVersion=" + m.schemaVersion() + " rowEvents=" + m.rowEventsApplied());
+    out.add("bindings=" + m.catalog().bindings() + " users=" + new java.util.TreeMap<>(m.catalog().users()));
+    for (long s = m.timeline().firstSeq(); s <= m.appliedSeq(); s++) {
+      out.add("ts " + s + "=" + m.timeline().timestampOf(s));
+    }
+    m.catalog().tables().stream().sorted(Comparator.comparingLong(TableData::tableId)).forEach(td -> {
+      out.add("table " + td.tableId() + " created " + td.createdSeq() + " dropped " + td.droppedSeq());
+      td.schemaHistory().forEach(v -> out.add("  schema@" + v.seq() + " " + v.schema()));
+      td.indexes().stream().map(i -> i.info().name()).sorted().forEach(i -> {
+        SecondaryIndex idx = td.index(i);
+        out.add("  index " + i + ": " + idx.candidates(new Object[] {"changed"}, true, new Object[] {"w4"}, true));
+      });
+      td.rows().forEach((k, c) -> {
+        StringBuilder b = new StringBuilder("  " + k + ":");
+        for (int i = 0; i < c.size(); i++) {
+          b.append(' ').append(c.seqAt(i)).append('/').append(c.opAt(i)).append('/')
+              .append(Arrays.deepToString(c.rowAtIndex(i)));
+        }
+        out.add(b.toString());
+      });
+    });
+    return out;
+  }
+
+  @Test
+  void aSnapshotAndItsDeltasLoadAsTheStateTheyWereWrittenFrom() throws IOException {
+    assertThat(store.deltas()).hasSize(2);
+    SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
+    assertThat(loaded.snapshotSeq()).isEqualTo(21);
+    assertThat(loaded.deltas()).isEqualTo(2);
+    assertThat(loaded.materializer().appliedSeq()).isEqualTo(seq);
+    assertThat(dump(loaded.materializer())).isEqualTo(dump(live));
+    // Reads in between are answered as before, and the loaded state keeps applying the log.
+    TableData lt = loaded.materializer().catalog().table(t);
+    assertThat(lt.rowAt(RowKey.of(3), 25)).containsExactly(3, "changed");
+    assertThat(lt.rowAt(RowKey.of(3), seq)).isNull();
+    Materializer m = loaded.materializer();
+    m.apply(seq + 1, 5_000, Schemas.transaction("test").setEvents(List.of(insert(t, 7_000, "after", null))).build());
+    assertThat(m.catalog().table(t).rowAt(RowKey.of(7_000), seq + 1)).containsExactly(7_000, "after", null);
+  }
+
+  @Test
+  void aDeltaOnlyHoldsWhatChangedAfterItsBase() throws IOException {
+    List<Path> deltas = store.deltas();
+    SnapshotDelta.Verified second = SnapshotDelta.verify(deltas.get(1));
+    assertThat(second.baseSeq()).isEqualTo(32);
+    assertThat(second.seq()).isEqualTo(36);
+    // Applied on the state at 32 it adds exactly the two row versions written after 32.
+    SnapshotStore.Loaded upTo32 = new SnapshotStore(dir).load(32).orElseThrow();
+    assertThat(upTo32.deltas()).isEqualTo(1);
+    assertThat(SnapshotDelta.apply(upTo32.materializer(), second)).isEqualTo(2);
+  }
+
+  @Test
+  void aDamagedDeltaEndsTheChainAndTheLogReplaysTheRest() throws IOException {
+    Path second = store.deltas().get(1);
+    byte[] bytes = Files.readAllBytes(second);
+    bytes[bytes.length / 2] ^= 0x5A;
+    Files.write(second, bytes);
+    SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
+    assertThat(loaded.deltas()).isEqualTo(1);
+    assertThat(loaded.materializer().appliedSeq()).isEqualTo(32);
+  }
+
+  @Test
+  void aDeltaThatDoesNotExtendTheStateIsNotApplied() throws IOException {
+    Files.delete(store.deltas().get(0));
+    SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
+    assertThat(loaded.deltas()).isZero();
+    assertThat(loaded.materializer().appliedSeq()).isEqualTo(21);
+  }
+
+  @Test
+  void deltasPastTheEndOfTheLogAreIgnored() throws IOException {
+    assertThat(store.load(35).orElseThrow().materializer().appliedSeq()).isEqualTo(32);
+  }
+
+  @Test
+  void pruningKeepsTheDeltasOfTheSnapshotsItKeeps() throws IOException {
+    apply(insert(t, 8_000, "x", null));
+    store.write(live); // a second full snapshot, at 37
+    apply(insert(t, 8_001, "y", null));
+    store.writeDelta(live, 37);
+    assertThat(store.prune(2)).isEmpty(); // the deltas after 21 still extend a kept snapshot
+    assertThat(store.prune(1)).extracting(p -> p.getFileName().toString())
+        .containsExactlyInAnyOrder(String.format("%020d.snap", 21), String.format("%020d.delta", 32),
+            String.format("%020d.delta", 36));
+    SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
+    assertThat(loaded.snapshotSeq()).isEqualTo(37);
+    assertThat(dump(loaded.materializer())).isEqualTo(dump(live));
+  }
+}
