@@ -55,11 +55,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * idempotent, same batching, optionally zstd) sends the same N records with distinct keys into
  * <ul>
  *   <li><b>DriftDB</b>: the real server ({@code io.driftdb.server.DriftServer}, {@code --fsync
- *       group}: a batch is acknowledged after its transaction was fdatasynced and applied) in a
- *       child JVM with the launcher's JVM flag ({@code -XX:MaxTenuringThreshold=0}) and the fixed,
- *       pre-touched heap server/README.md recommends for a server ({@code -Xms6g -Xmx6g
+ *       group}: a batch is acknowledged once its transaction was fdatasynced) in a
+ *       child JVM with the launcher's JVM flag ({@code -XX:MaxTenuringThreshold=0}) and what
+ *       server/README.md recommends for a server: the fixed, pre-touched heap ({@code -Xms6g -Xmx6g
  *       -XX:+AlwaysPreTouch}; 6 GiB is the JVM's default maximum on the 24 GiB box), as Kafka runs
- *       with its start script's fixed heap; topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
+ *       with its start script's fixed heap, and OS thread priorities, so that the snapshot thread
+ *       runs at nice 19 ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}); topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
  *       {@code SELECT count(*), min(id), max(id)} over pgJDBC must show all N rows;</li>
  *   <li><b>Kafka</b>: a real single broker ({@code kafka.Kafka} 4.x, KRaft combined
  *       broker+controller, formatted with {@code kafka.tools.StorageTool}) in a child JVM, topic
@@ -115,7 +116,8 @@ public final class ProducerThroughputBench {
       // bin/driftdb-server's flag, plus the fixed pre-touched heap server/README.md recommends: DriftDB keeps
       // its state on the heap, and a heap that grows into fresh memory pays a page fault per 4 KiB on first use
       // (3M records of 100 B: 17-19 s of server CPU without, 13-14 s with; bench/README.md, 2026-11-22).
-      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch");
+      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch",
+          "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
       // kafka-server-start.sh's defaults (KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS).
       List<String> kafkaJvm = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
           "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");

@@ -138,6 +138,7 @@ public final class DriftEngine implements SqlEngine {
     this.snapshotter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "driftdb-snapshotter");
       t.setDaemon(true);
+      t.setPriority(Thread.MIN_PRIORITY);
       return t;
     });
     snapshotter.scheduleWithFixedDelay(this::maybeSnapshot, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
