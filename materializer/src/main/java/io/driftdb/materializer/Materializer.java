@@ -69,9 +69,10 @@ public final class Materializer {
 
   /**
    * Writes a delta of what was applied after {@code since} (a snapshot's or delta's SEQ) into
-   * {@code dir}; no history may have been deleted after it ({@link TableData#lastPurgeSeq}).
+   * {@code dir}; empty, writing nothing, when history was deleted after it (a full snapshot is
+   * needed then).
    */
-  public SnapshotInfo writeSnapshotDelta(Path dir, long since) throws IOException {
+  public java.util.Optional<SnapshotInfo> writeSnapshotDelta(Path dir, long since) throws IOException {
     return SnapshotWriter.writeDelta(this, dir, since);
   }
 

@@ -112,13 +112,16 @@ final class SnapshotDelta {
     long createdSeq = in.readLong();
     long dropped = in.readLong();
     TableData t = c.table(id);
+    // The delta repeats the whole schema history; the base has the first ones (by count: one
+    // transaction may change a schema several times, all at its SEQ).
+    int known = t == null ? 0 : t.schemaHistory().size();
     int ns = in.readCount();
     for (int j = 0; j < ns; j++) {
       long at = in.readLong();
       TableSchema schema = SnapshotReader.readSchema(in, version);
       if (t == null) {
         t = new TableData(createdSeq, schema);
-      } else if (at > t.schemaHistory().get(t.schemaHistory().size() - 1).seq()) {
+      } else if (j >= known) {
         t.changeSchema(at, schema);
       }
     }
@@ -132,7 +135,8 @@ final class SnapshotDelta {
     Set<String> wanted = new HashSet<>();
     for (IndexInfo idx : t.latestSchema().indexes()) {
       wanted.add(idx.name().toLowerCase());
-      if (t.index(idx.name()) == null) {
+      SecondaryIndex have = t.index(idx.name());
+      if (have == null || !have.info().equals(idx)) { // new, or dropped and created again differently
         t.addIndex(idx);
       }
     }

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The snapshot directory: full snapshots ({@code <seq %020d>.snap}) and the deltas that
  * extend them ({@code <seq %020d>.delta}, see {@link SnapshotDelta}). Loading picks the newest
- * snapshot that passes its checks and is not past the end of the log, then applies the deltas
- * that follow it one after the other while each extends exactly the state reached; a damaged
- * file is reported and skipped (the log rebuilds what it held), never trusted.
+ * snapshot that passes its checks and is not past the end of the log, then applies, in SEQ
+ * order, each delta after it that extends exactly the state reached; a damaged file is reported
+ * and skipped (the log rebuilds what it held), never trusted.
  */
 public final class SnapshotStore {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
@@ -94,27 +94,30 @@ public final class SnapshotStore {
     List<Path> chain = deltas().stream().filter(p -> seqOf(p) > fullSeq && seqOf(p) <= maxSeq).toList();
     Materializer m = full.get();
     int applied = 0;
+    List<Path> done = new ArrayList<>();
     for (Path p : chain) {
       SnapshotDelta.Verified d;
       try {
         d = SnapshotDelta.verify(p);
       } catch (SnapshotCorruptedException e) {
+        // A later delta may still extend the state reached (one written after a restart that skipped this one).
         LOG.warn("damaged snapshot delta, not trusted; the log will rebuild it: {}", e.getMessage());
-        break;
+        continue;
       }
       if (d.baseSeq() != m.appliedSeq()) {
-        LOG.info("snapshot delta {} does not extend SEQ {}; the log replays the rest", p.getFileName(), m.appliedSeq());
-        break;
+        LOG.info("snapshot delta {} does not extend SEQ {}; skipped", p.getFileName(), m.appliedSeq());
+        continue;
       }
       try {
         SnapshotDelta.apply(m, d);
+        done.add(p);
         applied++;
       } catch (SnapshotCorruptedException e) {
         // Failed half way through: start again without it.
         LOG.warn("snapshot delta not applied; the log will rebuild it: {}", e.getMessage());
         m = Materializer.readSnapshot(list().stream().filter(f -> seqOf(f) == fullSeq).findFirst().orElseThrow());
-        for (int i = 0; i < applied; i++) {
-          SnapshotDelta.apply(m, SnapshotDelta.verify(chain.get(i)));
+        for (Path good : done) {
+          SnapshotDelta.apply(m, SnapshotDelta.verify(good));
         }
         break;
       }
@@ -129,8 +132,11 @@ public final class SnapshotStore {
     return m.writeSnapshot(dir);
   }
 
-  /** Writes a delta of what {@code m} applied after {@code since}, the SEQ of the newest snapshot or delta. */
-  public SnapshotInfo writeDelta(Materializer m, long since) throws IOException {
+  /**
+   * Writes a delta of what {@code m} applied after {@code since}, the SEQ of the newest snapshot
+   * or delta; empty when history was deleted since (then a full snapshot is needed).
+   */
+  public java.util.Optional<SnapshotInfo> writeDelta(Materializer m, long since) throws IOException {
     return m.writeSnapshotDelta(dir, since);
   }
 

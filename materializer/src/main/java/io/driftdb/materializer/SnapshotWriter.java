@@ -17,28 +17,47 @@ final class SnapshotWriter {
   private SnapshotWriter() {}
 
   static SnapshotInfo write(Materializer m, Path dir) throws IOException {
-    // History deletions wait while the snapshot is written, and one that already happened is
-    // in it: version chains change in place when history is deleted, unlike when rows are written.
-    synchronized (m.historyLock()) {
-      return write(m, dir, seqAfterHistoryDeletions(m));
-    }
+    return underHistoryLock(m, s -> write(m, dir, s));
   }
 
-  /** The applied SEQ, once every history deletion that already touched the chains is applied. */
-  private static long seqAfterHistoryDeletions(Materializer m) throws IOException {
-    long deleted = -1;
-    for (TableData t : m.catalog().tables()) {
-      deleted = Math.max(deleted, t.lastPurgeSeq());
-    }
+  /** What a snapshot does at SEQ {@code s}, holding the history lock. */
+  private interface AtSeq<T> {
+    T run(long s) throws IOException;
+  }
+
+  /**
+   * Runs {@code body} at the applied SEQ holding the history lock, once every history deletion
+   * that touched the chains is applied: version chains change in place when history is deleted,
+   * unlike when rows are written, so deletions wait while a snapshot is written and one that
+   * already happened is in it. The wait for the apply happens without the lock: a transaction
+   * that deletes the history of several tables takes the lock once per table, and waiting for it
+   * while holding the lock would wait forever.
+   */
+  private static <T> T underHistoryLock(Materializer m, AtSeq<T> body) throws IOException {
     try {
-      while (m.appliedSeq() < deleted) {
-        m.awaitApplied(deleted, 1000);
+      while (true) {
+        long deleted = lastHistoryDeletion(m);
+        while (m.appliedSeq() < deleted) {
+          m.awaitApplied(deleted, 1000);
+        }
+        synchronized (m.historyLock()) {
+          if (m.appliedSeq() >= lastHistoryDeletion(m)) {
+            return body.run(m.appliedSeq());
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting for a history deletion to apply");
     }
-    return m.appliedSeq();
+  }
+
+  private static long lastHistoryDeletion(Materializer m) {
+    long deleted = -1;
+    for (TableData t : m.catalog().tables()) {
+      deleted = Math.max(deleted, t.lastPurgeSeq());
+    }
+    return deleted;
   }
 
   private static SnapshotInfo write(Materializer m, Path dir, long s) throws IOException {
@@ -51,12 +70,15 @@ final class SnapshotWriter {
 
   /**
    * A delta ({@code <seq %020d>.delta}): what changed after {@code since}, the SEQ of the
-   * snapshot or delta it extends, up to the applied SEQ (see {@link SnapshotDelta}). The caller
-   * makes sure no history was deleted after {@code since}: a delta only adds versions.
+   * snapshot or delta it extends, up to the applied SEQ (see {@link SnapshotDelta}). Empty when
+   * history was deleted after {@code since}: a delta only adds versions, so a full snapshot is
+   * needed then.
    */
-  static SnapshotInfo writeDelta(Materializer m, Path dir, long since) throws IOException {
-    synchronized (m.historyLock()) {
-      long s = seqAfterHistoryDeletions(m);
+  static java.util.Optional<SnapshotInfo> writeDelta(Materializer m, Path dir, long since) throws IOException {
+    return underHistoryLock(m, s -> {
+      if (lastHistoryDeletion(m) > since) {
+        return java.util.Optional.empty();
+      }
       if (s <= since) {
         throw new IllegalArgumentException("nothing applied after SEQ " + since);
       }
@@ -64,8 +86,8 @@ final class SnapshotWriter {
       long versions = SnapshotFile.write(dir, name, SnapshotDelta.MAGIC, SnapshotFormat.VERSION, new long[] {s, since},
           out -> payload(m, since, s, out));
       Path file = dir.resolve(name);
-      return new SnapshotInfo(s, file, Files.size(file), versions);
-    }
+      return java.util.Optional.of(new SnapshotInfo(s, file, Files.size(file), versions));
+    });
   }
 
   /**

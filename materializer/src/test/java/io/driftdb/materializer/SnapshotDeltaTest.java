@@ -66,13 +66,22 @@ class SnapshotDeltaTest {
         .setColumns(List.of(Schemas.column(2, "w", "TEXT").build())).build());
     apply(Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(5, "v5", "new column")).build());
     apply(Schemas.ddl(DdlKind.CREATE_USER).setTableName("alice").setProperties(Map.of("password", "x")).build());
-    store.writeDelta(live, 21); // SEQ 21 .. 32
+    // Two schema changes in one transaction: both at the same SEQ.
+    apply(Schemas.ddl(DdlKind.ADD_COLUMN).setTableId(t).setTableName("t")
+            .setColumns(List.of(Schemas.column(3, "z", "TEXT").build())).build(),
+        Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t).setTableName("t")
+            .setIndex(IndexDef.newBuilder().setName("t_z_idx").setColumns(List.of(3)).build()).build());
+    store.writeDelta(live, 21); // SEQ 21 .. 33
     apply(Schemas.ddl(DdlKind.DROP_TABLE).setTableId(u).setTableName("u").build());
     apply(Schemas.row(RowOp.DELETE, t).setKey(List.of(3)).build());
     apply(insert(t, 4, "back"));
     apply(Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t).setTableName("t")
         .setIndex(IndexDef.newBuilder().setName("t_w_idx").setColumns(List.of(2)).build()).build());
-    store.writeDelta(live, 32); // SEQ 32 .. 36
+    // An index dropped and created again under its name, on another column.
+    apply(Schemas.ddl(DdlKind.DROP_INDEX).setTableId(t).setTableName("t").setNewName("t_v_idx").build(),
+        Schemas.ddl(DdlKind.CREATE_INDEX).setTableId(t).setTableName("t")
+            .setIndex(IndexDef.newBuilder().setName("t_v_idx").setColumns(List.of(2)).build()).build());
+    store.writeDelta(live, 33); // SEQ 33 .. 38
   }
 
   /** Everything the state holds, as text: tables, versions, schemas, indexes, bindings, users, commit times. */
@@ -88,7 +97,7 @@ class SnapshotDeltaTest {
       td.schemaHistory().forEach(v -> out.add("  schema@" + v.seq() + " " + v.schema()));
       td.indexes().stream().map(i -> i.info().name()).sorted().forEach(i -> {
         SecondaryIndex idx = td.index(i);
-        out.add("  index " + i + ": " + idx.candidates(new Object[] {"changed"}, true, new Object[] {"w4"}, true));
+        out.add("  index " + idx.info() + ": " + idx.candidates(new Object[] {"changed"}, true, new Object[] {"w4"}, true));
       });
       td.rows().forEach((k, c) -> {
         StringBuilder b = new StringBuilder("  " + k + ":");
@@ -113,33 +122,48 @@ class SnapshotDeltaTest {
     // Reads in between are answered as before, and the loaded state keeps applying the log.
     TableData lt = loaded.materializer().catalog().table(t);
     assertThat(lt.rowAt(RowKey.of(3), 25)).containsExactly(3, "changed");
+    assertThat(lt.latestSchema().indexes()).extracting(IndexInfo::name).contains("t_z_idx");
     assertThat(lt.rowAt(RowKey.of(3), seq)).isNull();
     Materializer m = loaded.materializer();
     m.apply(seq + 1, 5_000, Schemas.transaction("test").setEvents(List.of(insert(t, 7_000, "after", null))).build());
-    assertThat(m.catalog().table(t).rowAt(RowKey.of(7_000), seq + 1)).containsExactly(7_000, "after", null);
+    assertThat(m.catalog().table(t).rowAt(RowKey.of(7_000), seq + 1)).containsExactly(7_000, "after", null, null);
   }
 
   @Test
   void aDeltaOnlyHoldsWhatChangedAfterItsBase() throws IOException {
     List<Path> deltas = store.deltas();
     SnapshotDelta.Verified second = SnapshotDelta.verify(deltas.get(1));
-    assertThat(second.baseSeq()).isEqualTo(32);
-    assertThat(second.seq()).isEqualTo(36);
-    // Applied on the state at 32 it adds exactly the two row versions written after 32.
-    SnapshotStore.Loaded upTo32 = new SnapshotStore(dir).load(32).orElseThrow();
-    assertThat(upTo32.deltas()).isEqualTo(1);
-    assertThat(SnapshotDelta.apply(upTo32.materializer(), second)).isEqualTo(2);
+    assertThat(second.baseSeq()).isEqualTo(33);
+    assertThat(second.seq()).isEqualTo(38);
+    // Applied on the state at 33 it adds exactly the two row versions written after 33.
+    SnapshotStore.Loaded upTo33 = new SnapshotStore(dir).load(33).orElseThrow();
+    assertThat(upTo33.deltas()).isEqualTo(1);
+    assertThat(SnapshotDelta.apply(upTo33.materializer(), second)).isEqualTo(2);
   }
 
   @Test
-  void aDamagedDeltaEndsTheChainAndTheLogReplaysTheRest() throws IOException {
-    Path second = store.deltas().get(1);
-    byte[] bytes = Files.readAllBytes(second);
+  void aDamagedDeltaIsSkippedAndALaterOneThatExtendsTheStateIsApplied() throws IOException {
+    Path first = store.deltas().get(0);
+    apply(insert(t, 9_000, "after a restart", null));
+    // As after a restart that could not use the first delta: a delta extending the snapshot.
+    store.writeDelta(live, 21);
+    byte[] bytes = Files.readAllBytes(first);
     bytes[bytes.length / 2] ^= 0x5A;
-    Files.write(second, bytes);
+    Files.write(first, bytes);
     SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
     assertThat(loaded.deltas()).isEqualTo(1);
-    assertThat(loaded.materializer().appliedSeq()).isEqualTo(32);
+    assertThat(dump(loaded.materializer())).isEqualTo(dump(live));
+    // Without it, the damaged one ends at the snapshot: the log replays the rest.
+    Files.delete(store.deltas().get(2));
+    assertThat(store.load(Long.MAX_VALUE).orElseThrow().materializer().appliedSeq()).isEqualTo(21);
+  }
+
+  @Test
+  void noDeltaAfterAHistoryDeletion() throws IOException {
+    apply(Schemas.ddl(DdlKind.SET_OPTIONS).setTableId(t).setTableName("t")
+        .setProperties(Map.of(TableOptions.DELETE_HISTORY_BEFORE, Long.toString(Long.MAX_VALUE))).build());
+    assertThat(store.writeDelta(live, 38)).isEmpty();
+    assertThat(store.deltas()).hasSize(2);
   }
 
   @Test
@@ -152,21 +176,21 @@ class SnapshotDeltaTest {
 
   @Test
   void deltasPastTheEndOfTheLogAreIgnored() throws IOException {
-    assertThat(store.load(35).orElseThrow().materializer().appliedSeq()).isEqualTo(32);
+    assertThat(store.load(37).orElseThrow().materializer().appliedSeq()).isEqualTo(33);
   }
 
   @Test
   void pruningKeepsTheDeltasOfTheSnapshotsItKeeps() throws IOException {
     apply(insert(t, 8_000, "x", null));
-    store.write(live); // a second full snapshot, at 37
+    store.write(live); // a second full snapshot, at 39
     apply(insert(t, 8_001, "y", null));
-    store.writeDelta(live, 37);
+    store.writeDelta(live, 39);
     assertThat(store.prune(2)).isEmpty(); // the deltas after 21 still extend a kept snapshot
     assertThat(store.prune(1)).extracting(p -> p.getFileName().toString())
-        .containsExactlyInAnyOrder(String.format("%020d.snap", 21), String.format("%020d.delta", 32),
-            String.format("%020d.delta", 36));
+        .containsExactlyInAnyOrder(String.format("%020d.snap", 21), String.format("%020d.delta", 33),
+            String.format("%020d.delta", 38));
     SnapshotStore.Loaded loaded = store.load(Long.MAX_VALUE).orElseThrow();
-    assertThat(loaded.snapshotSeq()).isEqualTo(37);
+    assertThat(loaded.snapshotSeq()).isEqualTo(39);
     assertThat(dump(loaded.materializer())).isEqualTo(dump(live));
   }
 }

@@ -170,12 +170,25 @@ public final class DriftEngine implements SqlEngine {
       if (chain != c) {
         return; // a CHECKPOINT came first
       }
-      io.driftdb.materializer.SnapshotInfo info = snapshots.writeDelta(materializer, c.tipSeq());
+      var written = snapshots.writeDelta(materializer, c.tipSeq());
+      if (written.isEmpty()) {
+        checkpoint(); // history was deleted meanwhile: a delta cannot say so
+        return;
+      }
+      io.driftdb.materializer.SnapshotInfo info = written.get();
       chain = new SnapshotChain(info.seq(), c.tipRowEvents() + info.versions(), c.snapshotVersions(),
           c.deltaVersions() + info.versions());
       LOG.info("snapshot delta at SEQ {} (after SEQ {}): {} ({} bytes, {} row versions)", info.seq(), c.tipSeq(),
           info.file().getFileName(), info.bytes(), info.versions());
     }
+  }
+
+  /**
+   * Waits until every transaction answered before its apply (a Kafka produce, see {@link
+   * CommitPipeline#submitDurable}) is applied, so that what is read next includes it.
+   */
+  public void awaitAcknowledgedApplied() {
+    pipeline.awaitAcknowledgedApplied();
   }
 
   /** Writes a snapshot of the whole state at the applied SEQ (CHECKPOINT). */

@@ -316,11 +316,14 @@ public final class TableTopicBackend implements TopicBackend {
 
   @Override
   public Fetched offsets(TopicInfo topic) {
+    // Reads see every batch already answered, also one answered before its apply.
+    engine.awaitAcknowledgedApplied();
     return new Fetched(List.of(), 0, index(table(topic)).size());
   }
 
   @Override
   public Fetched fetch(TopicInfo topic, long offset, int maxBytes) {
+    engine.awaitAcknowledgedApplied();
     TableData t = table(topic);
     ChangeIndex idx = index(t);
     int end = idx.size();
@@ -367,6 +370,7 @@ public final class TableTopicBackend implements TopicBackend {
 
   @Override
   public Optional<TimestampedOffset> offsetForTimestamp(TopicInfo topic, long timestampMs) {
+    engine.awaitAcknowledgedApplied();
     ChangeIndex idx = index(table(topic));
     long before = mat().timeline().seqBefore(timestampMs);
     int o = idx.firstAtOrAfter(before + 1);

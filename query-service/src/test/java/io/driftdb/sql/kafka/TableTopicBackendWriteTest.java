@@ -202,4 +202,30 @@ class TableTopicBackendWriteTest {
       other.shutdownNow();
     }
   }
+
+  @Test
+  void kafkaReadsStartedAfterTheAnswerWaitForTheApplyToo() throws Exception {
+    long before = backend.offsets(topic("t")).endOffset();
+    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      boolean[] readWaited = {false};
+      List<CompletableFuture<Long>> read = new ArrayList<>();
+      onCommit.set(() -> {
+        CompletableFuture<Long> f = CompletableFuture.supplyAsync(() -> backend.offsets(topic("t")).endOffset(), other);
+        read.add(f);
+        try {
+          f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException expected) {
+          readWaited[0] = true;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      append("t", rec("8", "{\"b\": 80}"));
+      assertThat(readWaited[0]).as("ListOffsets started after the answer waited for the apply").isTrue();
+      assertThat(read.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(before + 1);
+    } finally {
+      other.shutdownNow();
+    }
+  }
 }
