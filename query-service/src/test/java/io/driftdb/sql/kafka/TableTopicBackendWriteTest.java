@@ -172,60 +172,56 @@ class TableTopicBackendWriteTest {
     }
   }
 
-  @Test
-  void theAnswerComesOnceDurableAndSqlStatementsWaitForTheApply() throws Exception {
+  /** What a read started during the next commit's answer saw, and whether it had to wait. */
+  private record ReadDuringAnswer<T>(long appliedAtAnswer, boolean waited, T result) {}
+
+  /**
+   * Appends {@code key}/{@code value} to t; as the append is answered, on the log's writer thread
+   * (the transaction is durable, its apply comes after the answer), starts {@code read} on
+   * another thread and gives it 300 ms, which it must spend waiting for that apply.
+   */
+  private <T> ReadDuringAnswer<T> appendAndReadDuringTheAnswer(String key, String value,
+                                                               java.util.function.Supplier<T> read)
+      throws Exception {
     java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
       long[] appliedAtAnswer = {Long.MIN_VALUE};
-      boolean[] readWaited = {false};
-      List<CompletableFuture<List<String>>> read = new ArrayList<>();
+      boolean[] waited = {false};
+      List<CompletableFuture<T>> started = new ArrayList<>();
       onCommit.set(() -> {
-        // On the log's writer thread, as the answer is made: the transaction is durable, and
-        // its apply comes after this returns. A statement started now must wait for it.
         appliedAtAnswer[0] = db.engine.materializer().appliedSeq();
-        CompletableFuture<List<String>> f = CompletableFuture.supplyAsync(
-            () -> db.rows("SELECT b FROM t WHERE id = 7"), other);
-        read.add(f);
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(read, other);
+        started.add(f);
         try {
           f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException expected) {
-          readWaited[0] = true;
+          waited[0] = true;
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
-      long seq = append("t", rec("7", "{\"b\": 70}")).offset();
-      assertThat(appliedAtAnswer[0]).as("answered before the apply").isLessThan(seq);
-      assertThat(readWaited[0]).as("a statement started after the answer waited for the apply").isTrue();
-      assertThat(read.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("70");
+      append("t", rec(key, value));
+      return new ReadDuringAnswer<>(appliedAtAnswer[0], waited[0],
+          started.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS));
     } finally {
       other.shutdownNow();
     }
   }
 
   @Test
+  void theAnswerComesOnceDurableAndSqlStatementsWaitForTheApply() throws Exception {
+    long head = db.engine.materializer().appliedSeq();
+    var r = appendAndReadDuringTheAnswer("7", "{\"b\": 70}", () -> db.rows("SELECT b FROM t WHERE id = 7"));
+    assertThat(r.appliedAtAnswer()).as("answered before the apply").isEqualTo(head);
+    assertThat(r.waited()).as("a statement started after the answer waited for the apply").isTrue();
+    assertThat(r.result()).containsExactly("70");
+  }
+
+  @Test
   void kafkaReadsStartedAfterTheAnswerWaitForTheApplyToo() throws Exception {
     long before = backend.offsets(topic("t")).endOffset();
-    java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-    try {
-      boolean[] readWaited = {false};
-      List<CompletableFuture<Long>> read = new ArrayList<>();
-      onCommit.set(() -> {
-        CompletableFuture<Long> f = CompletableFuture.supplyAsync(() -> backend.offsets(topic("t")).endOffset(), other);
-        read.add(f);
-        try {
-          f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException expected) {
-          readWaited[0] = true;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      append("t", rec("8", "{\"b\": 80}"));
-      assertThat(readWaited[0]).as("ListOffsets started after the answer waited for the apply").isTrue();
-      assertThat(read.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(before + 1);
-    } finally {
-      other.shutdownNow();
-    }
+    var r = appendAndReadDuringTheAnswer("8", "{\"b\": 80}", () -> backend.offsets(topic("t")).endOffset());
+    assertThat(r.waited()).as("ListOffsets started after the answer waited for the apply").isTrue();
+    assertThat(r.result()).isEqualTo(before + 1);
   }
 }
