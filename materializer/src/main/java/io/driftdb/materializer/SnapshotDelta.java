@@ -3,7 +3,6 @@ package io.driftdb.materializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,31 +61,16 @@ final class SnapshotDelta {
         throw new SnapshotCorruptedException(file + ": header SEQ " + seq + " does not match its content");
       }
       long schemaVersion = in.readLong();
-      long first = in.readLong();
-      int count = in.readCount();
-      long timestamp = 0;
-      for (int i = 0; i < count; i++) {
-        timestamp += in.readZigzag();
-        m.timeline().record(first + i, timestamp);
-      }
+      SnapshotReader.readTimeline(in, f.version(), m.timeline()); // the commit times after the base
       Catalog c = m.catalog();
-      Map<String, Map<String, String>> users = new HashMap<>();
-      int nu = in.readCount();
-      for (int i = 0; i < nu; i++) {
-        users.put(SnapshotFormat.readString(in, f.version()), SnapshotReader.readMap(in, f.version()));
-      }
+      Map<String, Map<String, String>> users = SnapshotReader.readUsers(in, f.version());
       for (String gone : c.users().keySet()) {
         if (!users.containsKey(gone)) {
           c.dropUser(gone);
         }
       }
       users.forEach(c::putUser);
-      int nb = in.readCount();
-      List<Catalog.Binding> bindings = new ArrayList<>();
-      for (int i = 0; i < nb; i++) {
-        bindings.add(new Catalog.Binding(SnapshotFormat.readString(in, f.version()), in.readLong(), in.readLong(),
-            in.readLong()));
-      }
+      List<Catalog.Binding> bindings = SnapshotReader.readBindings(in, f.version());
       int nt = in.readCount();
       Map<Long, TableData> created = new HashMap<>();
       for (int i = 0; i < nt; i++) {
@@ -146,11 +130,7 @@ final class SnapshotDelta {
       }
     }
     while (in.readBoolean()) {
-      Object[] values = new Object[in.readCount()];
-      for (int k = 0; k < values.length; k++) {
-        values[k] = SnapshotFormat.readValue(in, version, null, k);
-      }
-      RowKey key = new RowKey(values);
+      RowKey key = new RowKey(SnapshotReader.readKey(in, version));
       VersionChain chain = t.chain(key);
       Object[] previous = chain == null || chain.size() == 0 ? null : chain.rowAtIndex(chain.size() - 1);
       int n = in.readCount();
@@ -160,10 +140,7 @@ final class SnapshotDelta {
         byte op = in.readByte();
         Object[] row = previous;
         if (op != VersionChain.DELETE) {
-          row = new Object[in.readCount()];
-          for (int r = 0; r < row.length; r++) {
-            row[r] = SnapshotFormat.readValue(in, version, previous, r);
-          }
+          row = SnapshotReader.readRow(in, version, previous);
         }
         t.write(s, key, row, op);
         previous = row;

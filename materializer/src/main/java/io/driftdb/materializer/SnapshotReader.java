@@ -35,25 +35,10 @@ final class SnapshotReader {
     long seq = in.readLong();
     long schemaVersion = in.readLong();
     Timeline tl = new Timeline();
-    long base = in.readLong();
-    int count = SnapshotFormat.readCount(in, version);
-    long timestamp = 0;
-    for (int i = 0; i < count; i++) {
-      timestamp = version == 1 ? in.readLong() : timestamp + in.readZigzag();
-      tl.record(base + i, timestamp);
-    }
+    readTimeline(in, version, tl);
     Catalog c = new Catalog();
-    int users = SnapshotFormat.readCount(in, version);
-    for (int i = 0; i < users; i++) {
-      String name = SnapshotFormat.readString(in, version);
-      c.putUser(name, readMap(in, version));
-    }
-    int nb = SnapshotFormat.readCount(in, version);
-    List<Catalog.Binding> bindings = new ArrayList<>();
-    for (int i = 0; i < nb; i++) {
-      bindings.add(new Catalog.Binding(SnapshotFormat.readString(in, version), in.readLong(), in.readLong(),
-          in.readLong()));
-    }
+    readUsers(in, version).forEach(c::putUser);
+    List<Catalog.Binding> bindings = readBindings(in, version);
     int nt = SnapshotFormat.readCount(in, version);
     Map<Long, TableData> tables = new HashMap<>();
     for (int i = 0; i < nt; i++) {
@@ -78,10 +63,7 @@ final class SnapshotReader {
         t.drop(dropped);
       }
       while (in.readBoolean()) {
-        Object[] key = new Object[SnapshotFormat.readCount(in, version)];
-        for (int k = 0; k < key.length; k++) {
-          key[k] = SnapshotFormat.readValue(in, version, null, k);
-        }
+        Object[] key = readKey(in, version);
         VersionChain chain = new VersionChain();
         int n = SnapshotFormat.readCount(in, version);
         Object[] previous = null;
@@ -91,10 +73,7 @@ final class SnapshotReader {
           byte op = in.readByte();
           Object[] row = previous;
           if (op != VersionChain.DELETE) {
-            row = new Object[SnapshotFormat.readCount(in, version)];
-            for (int r = 0; r < row.length; r++) {
-              row[r] = SnapshotFormat.readValue(in, version, previous, r);
-            }
+            row = readRow(in, version, previous);
             VersionChain.shareUnchangedCells(previous, row);
           }
           chain.append(s, row, op);
@@ -110,6 +89,54 @@ final class SnapshotReader {
     long rowEvents = in.readLong();
     c.restore(bindings, tables);
     return Materializer.restored(c, tl, seq, schemaVersion, rowEvents);
+  }
+
+  /** The commit times: the first SEQ, a count, then each time (a delta of the previous in version 2). */
+  static void readTimeline(SnapshotInput in, int version, Timeline tl) throws IOException {
+    long base = in.readLong();
+    int count = SnapshotFormat.readCount(in, version);
+    long timestamp = 0;
+    for (int i = 0; i < count; i++) {
+      timestamp = version == 1 ? in.readLong() : timestamp + in.readZigzag();
+      tl.record(base + i, timestamp);
+    }
+  }
+
+  static Map<String, Map<String, String>> readUsers(SnapshotInput in, int version) throws IOException {
+    int n = SnapshotFormat.readCount(in, version);
+    Map<String, Map<String, String>> users = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      String name = SnapshotFormat.readString(in, version);
+      users.put(name, readMap(in, version));
+    }
+    return users;
+  }
+
+  static List<Catalog.Binding> readBindings(SnapshotInput in, int version) throws IOException {
+    int n = SnapshotFormat.readCount(in, version);
+    List<Catalog.Binding> bindings = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      bindings.add(new Catalog.Binding(SnapshotFormat.readString(in, version), in.readLong(), in.readLong(),
+          in.readLong()));
+    }
+    return bindings;
+  }
+
+  static Object[] readKey(SnapshotInput in, int version) throws IOException {
+    Object[] key = new Object[SnapshotFormat.readCount(in, version)];
+    for (int k = 0; k < key.length; k++) {
+      key[k] = SnapshotFormat.readValue(in, version, null, k);
+    }
+    return key;
+  }
+
+  /** A row version's cells; a {@link SnapshotFormat#SAME} cell is {@code previous}'s. */
+  static Object[] readRow(SnapshotInput in, int version, Object[] previous) throws IOException {
+    Object[] row = new Object[SnapshotFormat.readCount(in, version)];
+    for (int r = 0; r < row.length; r++) {
+      row[r] = SnapshotFormat.readValue(in, version, previous, r);
+    }
+    return row;
   }
 
   static Map<String, String> readMap(SnapshotInput in, int version) throws IOException {

@@ -93,7 +93,6 @@ public final class SnapshotStore {
     long fullVersions = full.get().rowEventsApplied();
     List<Path> chain = deltas().stream().filter(p -> seqOf(p) > fullSeq && seqOf(p) <= maxSeq).toList();
     Materializer m = full.get();
-    int applied = 0;
     List<Path> done = new ArrayList<>();
     for (Path p : chain) {
       SnapshotDelta.Verified d;
@@ -111,7 +110,6 @@ public final class SnapshotStore {
       try {
         SnapshotDelta.apply(m, d);
         done.add(p);
-        applied++;
       } catch (SnapshotCorruptedException e) {
         // Failed half way through: start again without it.
         LOG.warn("snapshot delta not applied; the log will rebuild it: {}", e.getMessage());
@@ -122,10 +120,10 @@ public final class SnapshotStore {
         break;
       }
     }
-    if (applied > 0) {
-      LOG.info("applied {} snapshot deltas, now at SEQ {}", applied, m.appliedSeq());
+    if (!done.isEmpty()) {
+      LOG.info("applied {} snapshot deltas, now at SEQ {}", done.size(), m.appliedSeq());
     }
-    return Optional.of(new Loaded(m, fullSeq, fullVersions, applied, m.rowEventsApplied() - fullVersions));
+    return Optional.of(new Loaded(m, fullSeq, fullVersions, done.size(), m.rowEventsApplied() - fullVersions));
   }
 
   public SnapshotInfo write(Materializer m) throws IOException {

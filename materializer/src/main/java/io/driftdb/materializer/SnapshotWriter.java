@@ -185,7 +185,7 @@ final class SnapshotWriter {
     return versions;
   }
 
-  static void writeMap(SnapshotOutput out, Map<String, String> map) throws IOException {
+  private static void writeMap(SnapshotOutput out, Map<String, String> map) throws IOException {
     out.writeVarlong(map.size());
     for (var e : map.entrySet()) {
       SnapshotFormat.writeString(out, e.getKey());
@@ -193,7 +193,7 @@ final class SnapshotWriter {
     }
   }
 
-  static void writeSchema(SnapshotOutput out, TableSchema s) throws IOException {
+  private static void writeSchema(SnapshotOutput out, TableSchema s) throws IOException {
     out.writeLong(s.tableId());
     SnapshotFormat.writeString(out, s.name());
     out.writeVarlong(s.columns().size());

@@ -60,7 +60,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *       server/README.md recommends for a server: the fixed, pre-touched heap ({@code -Xms6g -Xmx6g
  *       -XX:+AlwaysPreTouch}; 6 GiB is the JVM's default maximum on the 24 GiB box), as Kafka runs
  *       with its start script's fixed heap, and OS thread priorities, so that the snapshot thread
- *       runs at nice 19 ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}); topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
+ *       runs at nice 19 ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19});
+ *       topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
  *       {@code SELECT count(*), min(id), max(id)} over pgJDBC must show all N rows;</li>
  *   <li><b>Kafka</b>: a real single broker ({@code kafka.Kafka} 4.x, KRaft combined
  *       broker+controller, formatted with {@code kafka.tools.StorageTool}) in a child JVM, topic
@@ -115,7 +116,8 @@ public final class ProducerThroughputBench {
       String kafkaCp = System.getProperty("java.class.path");
       // bin/driftdb-server's flag, plus the fixed pre-touched heap server/README.md recommends: DriftDB keeps
       // its state on the heap, and a heap that grows into fresh memory pays a page fault per 4 KiB on first use
-      // (3M records of 100 B: 17-19 s of server CPU without, 13-14 s with; bench/README.md, 2026-11-22).
+      // (3M records of 100 B: 17-19 s of server CPU without, 13-14 s with; bench/README.md, 2026-11-22), and the
+      // thread priorities that put the snapshot thread at nice 19 (server/README.md; bench/README.md, session 10).
       List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch",
           "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
       // kafka-server-start.sh's defaults (KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS).

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sequencer. COMMIT validates a transaction against everything committed or in flight
@@ -62,8 +63,7 @@ public final class CommitPipeline {
   /** The newest record appended (applied or not), for {@link #inFlightApplied()}. */
   private InFlight lastSubmitted;
   /** The highest SEQ acknowledged as durable before it was applied (-1: none). */
-  private final java.util.concurrent.atomic.AtomicLong acknowledgedDurable = new java.util.concurrent.atomic.AtomicLong(-1);
-
+  private final AtomicLong acknowledgedDurable = new AtomicLong(-1);
 
   /**
    * A record appended but not yet applied. {@code applied} completes (on the applying thread)
@@ -112,7 +112,7 @@ public final class CommitPipeline {
       }
       Throwable cause = e instanceof CompletionException ? e.getCause() : e;
       if (f.future().isCompletedExceptionally()) {
-        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
+        throw logWriteFailed(cause);
       }
       throw cause instanceof RuntimeException r ? r : new CompletionException(cause);
     });
@@ -131,14 +131,17 @@ public final class CommitPipeline {
     InFlight f = enqueue(req);
     return f.future().handle((appended, e) -> {
       if (e != null) {
-        Throwable cause = e instanceof CompletionException ? e.getCause() : e;
-        throw new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
+        throw logWriteFailed(e instanceof CompletionException ? e.getCause() : e);
       }
       // Before the answer leaves: a statement that starts after it must wait for this apply.
       acknowledgedDurable.accumulateAndGet(appended.seq(), Math::max);
       listener.committed();
       return appended;
     });
+  }
+
+  private static SqlError logWriteFailed(Throwable cause) {
+    return new SqlError(SqlError.IO_ERROR, "could not write the commit to the log: " + cause.getMessage(), cause);
   }
 
   /** Validates, appends and queues the record for its apply (local log). */

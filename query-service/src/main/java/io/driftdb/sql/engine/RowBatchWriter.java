@@ -12,8 +12,6 @@ import io.driftdb.sql.plan.QueryContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
-import java.util.function.LongFunction;
 
 /**
  * Writes already-decoded whole rows into one table as one transaction, without SQL text: the
@@ -21,7 +19,7 @@ import java.util.function.LongFunction;
  * per batch cost about half of the gateway's CPU; this builds the same write set directly
  * (see {@code DmlExecutor.writeRows} for the rules, which are those of the SQL statements).
  *
- * <p>{@link #submit} validates and appends before it returns, so a caller can submit its next
+ * <p>{@link #submitDurable} validates and appends before it returns, so a caller can submit its next
  * batch while this one waits for its fsync, and both can share a group commit.
  */
 public final class RowBatchWriter {
@@ -57,39 +55,16 @@ public final class RowBatchWriter {
   }
 
   /**
-   * Builds the batch's transaction on a snapshot of now and submits it. Throws {@link Conflict}
-   * (see there) or {@link SqlError} when it is rejected, and then nothing was written: a
-   * constraint or data error (including a UNIQUE violation against committed rows), 42P01 when
-   * the table is gone. The future completes with the transaction's SEQ once it is durable and
-   * applied (or fails with a {@link SqlError} 58030 when the log write failed), or, when the
-   * batch changes nothing, with the SEQ applied once everything submitted before it is.
-   */
-  public CompletableFuture<Long> submit(SessionInfo info, Batch batch) {
-    return submit(info, batch, List.of());
-  }
-
-  /** As {@link #submit(SessionInfo, Batch)}, with {@code headers} on the transaction's log record. */
-  public CompletableFuture<Long> submit(SessionInfo info, Batch batch, List<RecordHeader> headers) {
-    return submit(info, batch, headers, engine.pipeline()::submit, seq -> seq);
-  }
-
-  /**
-   * As {@link #submit(SessionInfo, Batch, List)}, but the future completes once the transaction
-   * is durable, with its SEQ and commit timestamp, before it is applied
-   * ({@link CommitPipeline#submitDurable}): what a Kafka producer's {@code acks=all} asks for.
+   * Builds the batch's transaction on a snapshot of now and submits it, with {@code headers} on
+   * its log record. Throws {@link Conflict} (see there) or {@link SqlError} when it is rejected,
+   * and then nothing was written: a constraint or data error (including a UNIQUE violation
+   * against committed rows), 42P01 when the table is gone. The future completes once the
+   * transaction is durable, with its SEQ and commit timestamp, before it is applied ({@link
+   * CommitPipeline#submitDurable}: what a Kafka producer's {@code acks=all} asks for), or fails
+   * with a {@link SqlError} 58030 when the log write failed; when the batch changes nothing, it
+   * completes with the SEQ applied once everything submitted before it is.
    */
   public CompletableFuture<Appended> submitDurable(SessionInfo info, Batch batch, List<RecordHeader> headers) {
-    return submit(info, batch, headers, engine.pipeline()::submitDurable,
-        seq -> new Appended(seq, seq < 0 ? -1 : engine.materializer().timeline().timestampOf(seq)));
-  }
-
-  /**
-   * Builds and commits the batch with {@code commit}; a batch that changes nothing completes
-   * with {@code unchanged} of the SEQ applied once everything submitted before it is.
-   */
-  private <T> CompletableFuture<T> submit(SessionInfo info, Batch batch, List<RecordHeader> headers,
-                                          Function<CommitRequest, CompletableFuture<T>> commit,
-                                          LongFunction<T> unchanged) {
     // The batch's checks (keys, foreign keys) must see every batch already answered, even one
     // answered when durable (submitDurable) and not applied yet.
     engine.pipeline().awaitAcknowledgedApplied();
@@ -119,10 +94,13 @@ public final class RowBatchWriter {
       QueryContext.clear();
     }
     if (out.isEmpty()) {
-      return inFlightApplied().thenApply(x -> unchanged.apply(engine.materializer().appliedSeq()));
+      return inFlightApplied().thenApply(x -> {
+        long applied = engine.materializer().appliedSeq();
+        return new Appended(applied, applied < 0 ? -1 : engine.materializer().timeline().timestampOf(applied));
+      });
     }
     try {
-      return commit.apply(new CommitRequest(info, seq, out, null, null, headers));
+      return engine.pipeline().submitDurable(new CommitRequest(info, seq, out, null, null, headers));
     } catch (SqlError e) {
       engine.listener().aborted();
       // At commit the sequencer validates against transactions committed or in flight since
