@@ -6,11 +6,13 @@ import io.driftdb.log.format.RecordBatchWriter;
 import io.driftdb.log.segment.ActiveSegment;
 import io.driftdb.log.segment.EncodedBatch;
 import io.driftdb.log.segment.SegmentFiles;
+import io.driftdb.log.segment.SegmentPreallocator;
 import io.driftdb.log.segment.SegmentView;
 import java.io.IOException;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,14 @@ final class GroupCommitWriter implements Runnable {
   private final GrowableByteArray buffer = new GrowableByteArray(256 * 1024);
   private final long intervalNanos;
   private ActiveSegment active;
+  private final SegmentPreallocator spares;
   private List<PendingAppend> inFlight = List.of();
   private boolean unsynced;
   private long lastSyncNanos = System.nanoTime();
 
   GroupCommitWriter(LogConfig config, AppendQueue queue, LogViewHolder views, ActiveSegment active) {
     this.config = config;
+    this.spares = new SegmentPreallocator(config.directory(), config.segmentBytes());
     this.queue = queue;
     this.views = views;
     this.encoder = new RecordBatchWriter(config.compression());
@@ -79,6 +83,7 @@ final class GroupCommitWriter implements Runnable {
     } catch (IOException | RuntimeException | InterruptedException | Error e) {
       failLog(e);
     } finally {
+      spares.close();
       encoder.close();
       views.stop();
     }
@@ -114,6 +119,9 @@ final class GroupCommitWriter implements Runnable {
         roll(b.header().baseOffset());
       }
       active.append(buffer.array(), List.of(b), config.segmentBytes());
+    }
+    if (active.size() >= config.segmentBytes() / 4) {
+      spares.prepare(); // the next segment's zeros, filled while this one fills up
     }
     unsynced = true;
     long writeNanos = System.nanoTime() - writeStart;
@@ -190,7 +198,9 @@ final class GroupCommitWriter implements Runnable {
     active.force();
     SegmentView done = active.seal();
     views.addSealed(done);
-    active = ActiveSegment.create(new SegmentFiles(config.directory(), baseOffset));
+    SegmentFiles next = new SegmentFiles(config.directory(), baseOffset);
+    Optional<ActiveSegment> spare = spares.take(next);
+    active = spare.isPresent() ? spare.get() : ActiveSegment.create(next); // if that fails, active stays the old one
     LOG.debug("Rolled {} at offset {} ({} bytes)", done.files().log().getFileName(), baseOffset, done.sizeBytes());
   }
 

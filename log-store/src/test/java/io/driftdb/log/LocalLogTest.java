@@ -88,6 +88,43 @@ class LocalLogTest {
     }
   }
 
+  /**
+   * Past a quarter of a segment the writer has the next one zero-filled in the background, and
+   * the roll renames that file into place (same inode) instead of creating and filling one.
+   */
+  @Test
+  void aRollAdoptsTheSegmentFileZeroFilledInTheBackground() throws Exception {
+    long segmentBytes = 256 * 1024;
+    Path spare = dir.resolve(io.driftdb.log.segment.SegmentPreallocator.SPARE_NAME);
+    byte[] value = new byte[1000];
+    try (LocalLog log = LocalLog.open(LogConfig.builder(dir).segmentBytes(segmentBytes).build())) {
+      int n = 0;
+      while (!Files.exists(spare) || Files.size(spare) < segmentBytes) {
+        assertThat(n).isLessThan(200); // asked for once a quarter (~65 records) is written
+        log.append(b("k" + n), value, List.of()).join();
+        n++;
+        Thread.sleep(n > 60 ? 20 : 0);
+      }
+      Thread.sleep(2000); // its fdatasync: the writer never waits for a spare that is not ready
+      Object spareInode = Files.getAttribute(spare, "unix:ino");
+      while (log.segmentCount() < 2) {
+        log.append(b("k" + n), value, List.of()).join();
+        n++;
+      }
+      Path second = new SegmentFiles(dir, log.headSeq()).log();
+      assertThat(Files.getAttribute(second, "unix:ino")).isEqualTo(spareInode);
+      for (int i = 0; i < 300; i++, n++) {
+        log.append(b("k" + n), value, List.of()).join();
+      }
+      assertThat(readAll(log, 0)).hasSize(n);
+    }
+    assertThat(Files.exists(spare)).isFalse(); // a closed log holds only its segments
+    try (LocalLog log = LocalLog.open(dir)) {
+      assertThat(readAll(log, 0)).hasSize((int) log.headSeq() + 1);
+      assertThat(log.segmentCount()).isGreaterThanOrEqualTo(2);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"none", "zstd"})
   void concurrentAppendersGetEveryAckBackAcrossRollsAndReopen(String compression) throws Exception {

@@ -57,8 +57,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li><b>DriftDB</b>: the real server ({@code io.driftdb.server.DriftServer}, {@code --fsync
  *       group}: a batch is acknowledged once its transaction was fdatasynced) in a
  *       child JVM with the launcher's JVM flag ({@code -XX:MaxTenuringThreshold=0}) and what
- *       server/README.md recommends for a server: the fixed, pre-touched heap ({@code -Xms6g -Xmx6g
- *       -XX:+AlwaysPreTouch}; 6 GiB is the JVM's default maximum on the 24 GiB box), as Kafka runs
+ *       server/README.md recommends for a server: a fixed, pre-touched heap with room for its state
+ *       ({@code -Xms12g -Xmx12g -XX:+AlwaysPreTouch}, half of the 24 GiB box), as Kafka runs
  *       with its start script's fixed heap, and OS thread priorities, so that the snapshot thread
  *       runs at nice 19 ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19});
  *       topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
@@ -118,7 +118,9 @@ public final class ProducerThroughputBench {
       // its state on the heap, and a heap that grows into fresh memory pays a page fault per 4 KiB on first use
       // (3M records of 100 B: 17-19 s of server CPU without, 13-14 s with; bench/README.md, 2026-11-22), and the
       // thread priorities that put the snapshot thread at nice 19 (server/README.md; bench/README.md, session 10).
-      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms6g", "-Xmx6g", "-XX:+AlwaysPreTouch",
+      // 12 GiB, not the JVM's default 6: a cell's warm-up and run leave up to ~13M rows (~4.3 GB) on the heap, and
+      // with the state at 70% of a 6 GiB heap G1 marked it back to back, half the server's CPU (Run T, session 11).
+      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms12g", "-Xmx12g", "-XX:+AlwaysPreTouch",
           "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
       // kafka-server-start.sh's defaults (KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS).
       List<String> kafkaJvm = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",

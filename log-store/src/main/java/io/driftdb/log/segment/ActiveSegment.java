@@ -64,6 +64,23 @@ public final class ActiveSegment {
     return new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, files.baseOffset());
   }
 
+  /**
+   * Starts a new, empty segment in a file already holding {@code zeroBytes} of durable zeros
+   * (renamed into place by {@link SegmentPreallocator}): appends overwrite them in place.
+   */
+  static ActiveSegment adopt(SegmentFiles files, long zeroBytes) throws IOException {
+    FileChannel ch = FileChannel.open(files.log(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      syncDirectory(files.directory()); // the rename
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    ActiveSegment s = new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, files.baseOffset());
+    s.allocated = zeroBytes;
+    return s;
+  }
+
   /** Continues an existing segment whose valid prefix a scan has established. */
   public static ActiveSegment resume(ScanResult scan) throws IOException {
     if (scan.validBytes() != scan.fileBytes()) {
