@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code .index} and {@code .timeindex}), group commit on one writer thread, recovery on open,
  * and an exclusive lock so only one process writes a directory.
  *
- * <p>Append futures complete on the writer thread, in SEQ order, right after their fsync: attach
+ * <p>Append futures complete on the writer thread right after their fsync, a group's newest
+ * first (so that every continuation of the group runs before one that does more work): attach
  * slow or blocking continuations with the {@code *Async} variants, and never wait for another
  * append inside one (that would stall the writer).
  */

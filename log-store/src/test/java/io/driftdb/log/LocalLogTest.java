@@ -89,6 +89,42 @@ class LocalLogTest {
   }
 
   /**
+   * A group's futures complete newest first: the SQL engine applies a group from its oldest
+   * record's continuation, which then runs after every other continuation of the group.
+   */
+  @Test
+  void aGroupsFuturesCompleteNewestFirst() throws Exception {
+    CountDownLatch inFirstFlush = new CountDownLatch(1);
+    CountDownLatch queued = new CountDownLatch(1);
+    AtomicInteger flushes = new AtomicInteger();
+    // Holds the writer after its first group until the next three appends are queued, so that
+    // those three are written as one group.
+    LogListener holdFirst = stats -> {
+      if (flushes.getAndIncrement() == 0) {
+        inFirstFlush.countDown();
+        try {
+          queued.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    try (LocalLog log = LocalLog.open(LogConfig.builder(dir).listener(holdFirst).build())) {
+      log.append(b("k0"), b("v"), List.of());
+      assertThat(inFirstFlush.await(30, TimeUnit.SECONDS)).isTrue();
+      List<Long> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<CompletableFuture<Void>> group = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        group.add(log.append(b("k" + i), b("v"), List.of()).thenAccept(a -> order.add(a.seq())));
+      }
+      queued.countDown();
+      CompletableFuture.allOf(group.toArray(CompletableFuture[]::new)).join();
+      assertThat(flushes.get()).isEqualTo(2); // one group
+      assertThat(order).containsExactly(3L, 2L, 1L);
+    }
+  }
+
+  /**
    * Past a quarter of a segment the writer has the next one zero-filled in the background, and
    * the roll renames that file into place (same inode) instead of creating and filling one.
    */

@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and returns only after the record is durable and applied, so the committer reads its own
  * write. Records are applied to the materializer strictly in log order by whichever thread
  * finds the oldest in-flight record durable: normally the log's writer thread, right after
- * the group commit's fdatasync, in the completion of each append future (they complete in SEQ
- * order). Each committer then wakes up once, when its own record is applied, instead of
+ * the group commit's fdatasync, in the completion of the append futures (the log completes a
+ * group's newest first, so the oldest one's completion applies the whole group, after every
+ * durable answer of the group has gone out). Each committer then wakes up once, when its own record is applied, instead of
  * waking at the fsync and then competing with the others to apply the group.
  *
  * <p>A committer may instead ask to be answered once its record is durable ({@link
