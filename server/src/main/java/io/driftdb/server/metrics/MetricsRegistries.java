@@ -14,11 +14,16 @@ public final class MetricsRegistries {
   private MetricsRegistries() {}
 
   /**
-   * The registry and the GC binder (which holds JMX listeners and must be closed with it).
+   * The registry, the GC binder and the heap watch (both hold JMX listeners and must be closed
+   * with it; the watch is null when the JVM has no pool to watch).
    */
-  public record Bundle(PrometheusMeterRegistry registry, JvmGcMetrics gc) implements AutoCloseable {
+  public record Bundle(PrometheusMeterRegistry registry, JvmGcMetrics gc, HeapHeadroomWatch heap)
+      implements AutoCloseable {
     @Override
     public void close() {
+      if (heap != null) {
+        heap.close();
+      }
       gc.close();
       registry.close();
     }
@@ -33,6 +38,6 @@ public final class MetricsRegistries {
     new UptimeMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new Bundle(registry, gc);
+    return new Bundle(registry, gc, HeapHeadroomWatch.start().orElse(null));
   }
 }
