@@ -91,7 +91,7 @@ public final class SegmentPreallocator implements AutoCloseable {
    */
   public Optional<ActiveSegment> take(SegmentFiles files) throws IOException {
     CompletableFuture<Long> f = filling;
-    if (f == null || !f.isDone()) {
+    if (f == null || !f.isDone() || closed) { // closed: close() deleted the spare
       return Optional.empty();
     }
     filling = null;
@@ -111,7 +111,12 @@ public final class SegmentPreallocator implements AutoCloseable {
     if (Files.exists(files.log())) { // rename would replace it; creating the segment refuses too
       throw new java.nio.file.FileAlreadyExistsException(files.log().toString());
     }
-    Files.move(spare, files.log(), StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(spare, files.log(), StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.NoSuchFileException e) { // deleted behind the log's back: not worth failing it
+      LOG.warn("The preallocated next segment {} is gone (creating the segment directly)", spare);
+      return Optional.empty();
+    }
     return Optional.of(ActiveSegment.adopt(files, length));
   }
 

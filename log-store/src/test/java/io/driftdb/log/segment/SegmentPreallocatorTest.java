@@ -67,6 +67,24 @@ class SegmentPreallocatorTest {
   }
 
   @Test
+  void aSpareDeletedBehindItsBackIsNotAnError() throws Exception {
+    long bytes = 64 * 1024;
+    Path spare = dir.resolve(SegmentPreallocator.SPARE_NAME);
+    try (SegmentPreallocator p = new SegmentPreallocator(dir, bytes)) {
+      p.prepare();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!(Files.exists(spare) && Files.size(spare) == bytes) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(500); // its fdatasync
+      Files.delete(spare);
+      SegmentFiles files = new SegmentFiles(dir, 0);
+      assertThat(p.take(files)).isEmpty(); // the writer then creates the segment itself
+      assertThat(Files.exists(files.log())).isFalse();
+    }
+  }
+
+  @Test
   void aSpareLeftByACrashIsDeletedAndAClosedPreallocatorFillsNothing() throws Exception {
     Path spare = dir.resolve(SegmentPreallocator.SPARE_NAME);
     Files.write(spare, new byte[] {9, 9, 9});
