@@ -96,11 +96,16 @@ class LocalLogTest {
   void aGroupsFuturesCompleteNewestFirst() throws Exception {
     CountDownLatch inFirstFlush = new CountDownLatch(1);
     CountDownLatch queued = new CountDownLatch(1);
+    CountDownLatch secondFlush = new CountDownLatch(1);
     AtomicInteger flushes = new AtomicInteger();
     // Holds the writer after its first group until the next three appends are queued, so that
     // those three are written as one group.
     LogListener holdFirst = stats -> {
-      if (flushes.getAndIncrement() == 0) {
+      int n = flushes.getAndIncrement();
+      if (n == 1) {
+        secondFlush.countDown();
+      }
+      if (n == 0) {
         inFirstFlush.countDown();
         try {
           queued.await();
@@ -119,6 +124,8 @@ class LocalLogTest {
       }
       queued.countDown();
       CompletableFuture.allOf(group.toArray(CompletableFuture[]::new)).join();
+      // The listener hears of a group after its futures completed: wait for it before counting.
+      assertThat(secondFlush.await(30, TimeUnit.SECONDS)).isTrue();
       assertThat(flushes.get()).isEqualTo(2); // one group
       assertThat(order).containsExactly(3L, 2L, 1L);
     }
