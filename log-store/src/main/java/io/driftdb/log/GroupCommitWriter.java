@@ -138,9 +138,9 @@ final class GroupCommitWriter implements Runnable {
     }
 
     views.publishActive(active.view());
-    // Newest first. A caller's continuation runs inside complete(), and the SQL engine's applies
-    // records in SEQ order once the oldest in flight is durable: completed oldest first, the
-    // first record's apply ran before the second's answer (its continuation) could go out; now
+    // Newest first. A caller's continuation runs inside complete(), and the SQL engine's
+    // continuation applies records in SEQ order once the oldest in flight is durable: completed
+    // oldest first, the first record's apply ran before the second's answer could go out; now
     // every continuation of the group runs first and the oldest one's applies the whole group.
     for (int i = items.size() - 1; i >= 0; i--) {
       PendingAppend p = items.get(i);

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,12 @@ public final class ActiveSegment {
   private long nextOffset;
 
   private ActiveSegment(SegmentFiles files, FileChannel channel, SegmentIndexBuilder indexes, long size,
-      long nextOffset) {
+      long allocated, long nextOffset) {
     this.files = files;
     this.channel = channel;
     this.indexes = indexes;
     this.size = size;
-    this.allocated = size;
+    this.allocated = allocated;
     this.nextOffset = nextOffset;
   }
 
@@ -53,32 +55,30 @@ public final class ActiveSegment {
    * later fsynced into it cannot vanish with the file name after a power loss.
    */
   public static ActiveSegment create(SegmentFiles files) throws IOException {
-    FileChannel ch = FileChannel.open(files.log(), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    return startEmpty(files, 0, StandardOpenOption.CREATE_NEW);
+  }
+
+  /**
+   * Starts a new, empty segment in a file already holding {@code zeroBytes} of durable zeros
+   * (renamed into place by {@link SegmentPreallocator}; the directory sync makes the rename
+   * durable): appends overwrite them in place.
+   */
+  static ActiveSegment adopt(SegmentFiles files, long zeroBytes) throws IOException {
+    return startEmpty(files, zeroBytes);
+  }
+
+  private static ActiveSegment startEmpty(SegmentFiles files, long zeroBytes, StandardOpenOption... extra)
+      throws IOException {
+    Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    options.addAll(List.of(extra));
+    FileChannel ch = FileChannel.open(files.log(), options);
     try {
       syncDirectory(files.directory());
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    return new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, files.baseOffset());
-  }
-
-  /**
-   * Starts a new, empty segment in a file already holding {@code zeroBytes} of durable zeros
-   * (renamed into place by {@link SegmentPreallocator}): appends overwrite them in place.
-   */
-  static ActiveSegment adopt(SegmentFiles files, long zeroBytes) throws IOException {
-    FileChannel ch = FileChannel.open(files.log(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-    try {
-      syncDirectory(files.directory()); // the rename
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-    ActiveSegment s = new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, files.baseOffset());
-    s.allocated = zeroBytes;
-    return s;
+    return new ActiveSegment(files, ch, new SegmentIndexBuilder(files.baseOffset()), 0, zeroBytes, files.baseOffset());
   }
 
   /** Continues an existing segment whose valid prefix a scan has established. */
@@ -87,7 +87,8 @@ public final class ActiveSegment {
       throw new IllegalStateException("segment " + scan.files().log() + " must be truncated before resuming");
     }
     FileChannel ch = FileChannel.open(scan.files().log(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new ActiveSegment(scan.files(), ch, scan.indexes(), scan.validBytes(), scan.nextOffset());
+    return new ActiveSegment(scan.files(), ch, scan.indexes(), scan.validBytes(), scan.validBytes(),
+        scan.nextOffset());
   }
 
   /** fsync of a directory: the only portable way to persist a file creation or deletion. */
@@ -168,16 +169,9 @@ public final class ActiveSegment {
       return;
     }
     long target = Math.max(end, Math.min(allocated + PREALLOCATE_BYTES, limit));
-    long pos = allocated;
     try {
-      while (pos < target) {
-        ByteBuffer z = ZEROS.duplicate();
-        z.limit((int) Math.min(z.capacity(), target - pos));
-        while (z.hasRemaining()) {
-          pos += channel.write(z, pos);
-        }
-      }
-      allocated = pos;
+      writeZeros(channel, allocated, target);
+      allocated = target;
     } catch (IOException e) {
       // Best effort: a full disk or a file size limit must not refuse data that would still fit.
       // Drop what was zero-filled and append without preallocating for the rest of this segment;
@@ -185,6 +179,18 @@ public final class ActiveSegment {
       channel.truncate(allocated);
       preallocationFailed = true;
       LOG.warn("Could not preallocate {} (appending without it): {}", files.log(), e.toString());
+    }
+  }
+
+  /** Writes zeros into {@code ch} from {@code from} to {@code to} (no fsync). */
+  static void writeZeros(FileChannel ch, long from, long to) throws IOException {
+    long pos = from;
+    while (pos < to) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), to - pos));
+      while (z.hasRemaining()) {
+        pos += ch.write(z, pos);
+      }
     }
   }
 

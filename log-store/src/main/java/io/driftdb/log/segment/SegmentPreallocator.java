@@ -1,7 +1,6 @@
 package io.driftdb.log.segment;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class SegmentPreallocator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentPreallocator.class);
   public static final String SPARE_NAME = "next-segment.prealloc";
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
   private final Path dir;
   private final Path spare;
@@ -70,12 +68,10 @@ public final class SegmentPreallocator implements AutoCloseable {
     try (FileChannel ch = FileChannel.open(spare, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE)) {
       long pos = 0;
-      while (pos < bytes && !closed) {
-        ByteBuffer z = ZEROS.duplicate();
-        z.limit((int) Math.min(z.capacity(), bytes - pos));
-        while (z.hasRemaining()) {
-          pos += ch.write(z, pos);
-        }
+      while (pos < bytes && !closed) { // in steps, so that close() need not wait for the whole file
+        long end = Math.min(pos + ActiveSegment.PREALLOCATE_BYTES, bytes);
+        ActiveSegment.writeZeros(ch, pos, end);
+        pos = end;
       }
       ch.force(false);
       f.complete(pos);

@@ -25,7 +25,7 @@ class SegmentPreallocatorTest {
   }
 
   @Test
-  void theFilledSpareBecomesTheNextSegmentAndAppendsOverwriteItsZeros() throws Exception {
+  void theFilledSpareBecomesTheNextSegmentAndItsZerosAreTrimmed() throws Exception {
     long bytes = 3 << 20;
     try (SegmentPreallocator p = new SegmentPreallocator(dir, bytes)) {
       SegmentFiles files = new SegmentFiles(dir, 42);

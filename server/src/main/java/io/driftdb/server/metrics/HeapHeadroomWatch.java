@@ -5,6 +5,7 @@ import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
@@ -59,8 +60,8 @@ public final class HeapHeadroomWatch implements AutoCloseable {
     pool.setCollectionUsageThreshold(Math.max(1, (long) (max * share)));
     NotificationEmitter emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
     String poolName = pool.getName();
-    java.util.concurrent.atomic.AtomicLong lastWarning = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
+    // As if the last warning were one interval ago, so the first notification always passes.
+    AtomicLong lastWarning = new AtomicLong(System.nanoTime() - repeat.toNanos());
     NotificationListener listener = (Notification n, Object handback) -> {
       if (!MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType())) {
         return;
@@ -71,10 +72,9 @@ public final class HeapHeadroomWatch implements AutoCloseable {
       }
       long now = System.nanoTime();
       long last = lastWarning.get();
-      if (warned.get() && now - last < repeat.toNanos() || !lastWarning.compareAndSet(last, now)) {
+      if (now - last < repeat.toNanos() || !lastWarning.compareAndSet(last, now)) {
         return;
       }
-      warned.set(true);
       long used = info.getUsage().getUsed();
       sink.accept(String.format(java.util.Locale.ROOT, "After a garbage collection %d MiB of the %d MiB heap "
           + "(%s) are still in use (%.0f %%): the state kept in memory is near the heap's size, and the "
