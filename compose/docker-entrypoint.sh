@@ -15,5 +15,7 @@ if [ -n "${DRIFTDB_PASSWORD_FILE:-}" ]; then
   export DRIFTDB_PASSWORD
 fi
 unset DRIFTDB_ADMIN_TOKEN_FILE DRIFTDB_PASSWORD_FILE
+# The launchers' default JVM flags (bin/driftdb-server says why).
 # shellcheck disable=SC2086
-exec java -XX:MaxTenuringThreshold=0 ${DRIFTDB_JAVA_OPTS:-} -cp '/opt/driftdb/classes:/opt/driftdb/lib/*' io.driftdb.server.DriftServer "$@"
+exec java -XX:MaxTenuringThreshold=0 -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 \
+  -XX:MetaspaceSize=256m ${DRIFTDB_JAVA_OPTS:-} -cp '/opt/driftdb/classes:/opt/driftdb/lib/*' io.driftdb.server.DriftServer "$@"

@@ -56,12 +56,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <ul>
  *   <li><b>DriftDB</b>: the real server ({@code io.driftdb.server.DriftServer}, {@code --fsync
  *       group}: a batch is acknowledged once its transaction was fdatasynced) in a
- *       child JVM with the launcher's JVM flag ({@code -XX:MaxTenuringThreshold=0}) and what
+ *       child JVM with the launchers' JVM flags ({@code -XX:MaxTenuringThreshold=0
+ *       -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=70 -XX:MetaspaceSize=256m}) and what
  *       server/README.md recommends for a server: a fixed, pre-touched heap with room for its state
  *       ({@code -Xms12g -Xmx12g -XX:+AlwaysPreTouch}, half of the 24 GiB box), as Kafka runs
  *       with its start script's fixed heap, and OS thread priorities, so that the snapshot thread
  *       runs at nice 19 ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19});
- *       topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
+ *       a fresh server on an empty data directory for each value size (the state of a cell stays
+ *       on the heap); topic = a table {@code (id BIGINT PRIMARY KEY, payload VARCHAR)}; afterwards
  *       {@code SELECT count(*), min(id), max(id)} over pgJDBC must show all N rows;</li>
  *   <li><b>Kafka</b>: a real single broker ({@code kafka.Kafka} 4.x, KRaft combined
  *       broker+controller, formatted with {@code kafka.tools.StorageTool}) in a child JVM, topic
@@ -120,8 +122,12 @@ public final class ProducerThroughputBench {
       // thread priorities that put the snapshot thread at nice 19 (server/README.md; bench/README.md, session 10).
       // 12 GiB, not the JVM's default 6: a cell's warm-up and run leave up to ~13M rows (~4.3 GB) on the heap, and
       // with the state at 70% of a 6 GiB heap G1 marked it back to back, half the server's CPU (Run T, session 11).
-      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-Xms12g", "-Xmx12g", "-XX:+AlwaysPreTouch",
-          "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
+      // The launchers' G1 flags since session 12 (bin/driftdb-server): marking only at 70 % occupancy; with
+      // G1's adaptive threshold, a 1 KiB cell's ~6.5 GB state was marked back to back (server CPU 22 s
+      // against 15 s for 2M records; bench/README.md, session 12).
+      List<String> driftJvm = List.of("-XX:MaxTenuringThreshold=0", "-XX:-G1UseAdaptiveIHOP",
+          "-XX:InitiatingHeapOccupancyPercent=70", "-XX:MetaspaceSize=256m", "-Xms12g", "-Xmx12g",
+          "-XX:+AlwaysPreTouch", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19");
       // kafka-server-start.sh's defaults (KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS).
       List<String> kafkaJvm = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
           "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
@@ -228,7 +234,22 @@ public final class ProducerThroughputBench {
 
   // ---------------------------------------------------------------- DriftDB
 
+  /**
+   * One server per value size, each on an empty data directory: DriftDB keeps its state on the
+   * heap, and a server that kept the previous cell's rows (15M+ at 100 B) ran the 1 KiB cell
+   * with its heap past G1's marking threshold, a configuration server/README.md advises against,
+   * where Kafka's earlier cells cost it nothing (they are on disk).
+   */
   private static List<Result> runDriftDb(Options o, int round, Path dir) throws Exception {
+    List<Result> out = new ArrayList<>();
+    for (int size : o.payloads()) {
+      out.add(runDriftDb(o, round, dir.resolve("data-" + size), size));
+    }
+    return out;
+  }
+
+  private static Result runDriftDb(Options o, int round, Path dir, int size) throws Exception {
+    Files.createDirectories(dir);
     int pgPort = freePort();
     int httpPort = freePort();
     int kafkaPort = freePort();
@@ -241,7 +262,6 @@ public final class ProducerThroughputBench {
     Path log = dir.resolve("driftdb-server.log");
     step("DriftDB: starting the server (pgwire " + pgPort + ", http " + httpPort + ", kafka " + kafkaPort + ")");
     Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    List<Result> out = new ArrayList<>();
     try {
       waitForLine(server, log, "DriftDB ready", Duration.ofSeconds(120));
       String jdbc = "jdbc:postgresql://127.0.0.1:" + pgPort + "/driftdb?user=driftdb";
@@ -249,50 +269,47 @@ public final class ProducerThroughputBench {
       HttpClient http = HttpClient.newHttpClient();
       URI metrics = URI.create("http://127.0.0.1:" + httpPort + "/metrics");
       try (Connection c = DriverManager.getConnection(jdbc); Statement st = c.createStatement()) {
-        for (int size : o.payloads()) {
-          String table = "bench_" + size;
-          for (String warm : warmUpTopics(size)) {
-            st.execute("CREATE TABLE " + warm + " (id BIGINT PRIMARY KEY, payload VARCHAR)");
-          }
-          st.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, payload VARCHAR)");
-          warmUp(o, bootstrap, size);
-          Map<String, Double> before = scrape(http, metrics);
-          long cpu0 = cpuNanos(server);
-          Measured m = produce(o, bootstrap, table, size, o.records(), "measured");
-          long cpu1 = cpuNanos(server);
-          Map<String, Double> after = scrape(http, metrics);
-          try (ResultSet rs = st.executeQuery("SELECT count(*), min(id), max(id) FROM " + table)) {
-            rs.next();
-            long count = rs.getLong(1);
-            long min = rs.getLong(2);
-            long max = rs.getLong(3);
-            if (count != o.records() || min != 0 || max != o.records() - 1) {
-              throw new IllegalStateException("DriftDB table " + table + " holds " + count + " rows (ids " + min + ".."
-                  + max + "), expected " + o.records() + " (ids 0.." + (o.records() - 1) + ")");
-            }
-            step(String.format(Locale.ROOT, "DriftDB: SELECT count(*) FROM %s = %d (ids %d..%d) after the run: every "
-                + "acknowledged record is in the table", table, count, min, max));
-          }
-          long tx = Math.round(delta(before, after, "driftdb_commits_total"));
-          long fsyncs = Math.round(delta(before, after, "driftdb_log_fsync_duration_seconds_count"));
-          double fsyncMeanMs = fsyncs == 0 ? 0
-              : delta(before, after, "driftdb_log_fsync_duration_seconds_sum") * 1000 / fsyncs;
-          // The gateway's own time per Produce request, from its last byte read to its response flushed.
-          String produce = "{request=\"Produce\"}";
-          double produceRequests = delta(before, after, "driftdb_kafka_request_duration_seconds_count" + produce);
-          double serverProduceMs = produceRequests > 0
-              ? delta(before, after, "driftdb_kafka_request_duration_seconds_sum" + produce) * 1000 / produceRequests
-              : Double.NaN;
-          Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs, fsyncMeanMs,
-              serverProduceMs);
-          report(r);
-          out.add(r);
+        String table = "bench_" + size;
+        for (String warm : warmUpTopics(size)) {
+          st.execute("CREATE TABLE " + warm + " (id BIGINT PRIMARY KEY, payload VARCHAR)");
         }
+        st.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, payload VARCHAR)");
+        warmUp(o, bootstrap, size);
+        Map<String, Double> before = scrape(http, metrics);
+        long cpu0 = cpuNanos(server);
+        Measured m = produce(o, bootstrap, table, size, o.records(), "measured");
+        long cpu1 = cpuNanos(server);
+        Map<String, Double> after = scrape(http, metrics);
+        try (ResultSet rs = st.executeQuery("SELECT count(*), min(id), max(id) FROM " + table)) {
+          rs.next();
+          long count = rs.getLong(1);
+          long min = rs.getLong(2);
+          long max = rs.getLong(3);
+          if (count != o.records() || min != 0 || max != o.records() - 1) {
+            throw new IllegalStateException("DriftDB table " + table + " holds " + count + " rows (ids " + min + ".."
+                + max + "), expected " + o.records() + " (ids 0.." + (o.records() - 1) + ")");
+          }
+          step(String.format(Locale.ROOT, "DriftDB: SELECT count(*) FROM %s = %d (ids %d..%d) after the run: every "
+              + "acknowledged record is in the table", table, count, min, max));
+        }
+        long tx = Math.round(delta(before, after, "driftdb_commits_total"));
+        long fsyncs = Math.round(delta(before, after, "driftdb_log_fsync_duration_seconds_count"));
+        double fsyncMeanMs = fsyncs == 0 ? 0
+            : delta(before, after, "driftdb_log_fsync_duration_seconds_sum") * 1000 / fsyncs;
+        // The gateway's own time per Produce request, from its last byte read to its response flushed.
+        String produce = "{request=\"Produce\"}";
+        double produceRequests = delta(before, after, "driftdb_kafka_request_duration_seconds_count" + produce);
+        double serverProduceMs = produceRequests > 0
+            ? delta(before, after, "driftdb_kafka_request_duration_seconds_sum" + produce) * 1000 / produceRequests
+            : Double.NaN;
+        Result r = m.toResult(round, Target.DRIFTDB, size, o.records(), (cpu1 - cpu0) / 1e9, tx, fsyncs, fsyncMeanMs,
+            serverProduceMs);
+        report(r);
+        return r;
       }
     } finally {
       stop(server, "DriftDB");
     }
-    return out;
   }
 
   private static Map<String, Double> scrape(HttpClient http, URI uri) throws IOException, InterruptedException {

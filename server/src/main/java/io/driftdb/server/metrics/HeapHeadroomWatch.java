@@ -17,16 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Warns when what survives garbage collection (for DriftDB: mostly its state, every row
- * version) passes a share of the heap. Past roughly half, G1 starts its next concurrent marking
- * as soon as the last one ends, and a state that only grows keeps it there: in the producer
- * benchmark that took half of the server's CPU (bench/README.md, Run T). Uses the JVM's own
+ * version) passes a share of the heap. Past G1's marking threshold (70 % with the launchers'
+ * flags, about half with G1's adaptive default), G1 starts its next concurrent marking as soon
+ * as the last one ends, and a state that only grows keeps it there: in the producer benchmark
+ * that took half of the server's CPU (bench/README.md, Run T). Uses the JVM's own
  * collection-usage threshold on the old generation, which notifies after every collection that
  * leaves the pool above it; the watch passes on the first and then at most one per
  * {@link #DEFAULT_REPEAT}, so a full heap does not flood the log.
  */
 public final class HeapHeadroomWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeapHeadroomWatch.class);
-  /** The share of the heap that triggers the warning; server/README.md advises at most a third. */
+  /** The share of the heap that triggers the warning: below the launchers' 70 % marking threshold. */
   public static final double DEFAULT_SHARE = 0.6;
   public static final java.time.Duration DEFAULT_REPEAT = java.time.Duration.ofMinutes(10);
 
@@ -79,7 +80,7 @@ public final class HeapHeadroomWatch implements AutoCloseable {
       sink.accept(String.format(java.util.Locale.ROOT, "After a garbage collection %d MiB of the %d MiB heap "
           + "(%s) are still in use (%.0f %%): the state kept in memory is near the heap's size, and the "
           + "collector will spend much of the CPU marking it. Give the server a larger heap "
-          + "(DRIFTDB_JAVA_OPTS=\"-Xms<size> -Xmx<size>\"); keep the state under about a third of it "
+          + "(DRIFTDB_JAVA_OPTS=\"-Xms<size> -Xmx<size>\"); keep the state under about 60 % of it "
           + "(server/README.md).", used >> 20, max >> 20, poolName, 100.0 * used / max));
     };
     emitter.addNotificationListener(listener, null, null);
