@@ -142,7 +142,7 @@ final class SnapshotDelta {
         if (op != VersionChain.DELETE) {
           row = SnapshotReader.readRow(in, version, previous);
         }
-        t.write(s, key, row, op);
+        t.restore(s, key, row, op);
         previous = row;
       }
     }

@@ -64,6 +64,7 @@ final class SnapshotWriter {
     String name = String.format("%020d.snap", s);
     long versions = SnapshotFile.write(dir, name, SnapshotFormat.MAGIC, SnapshotFormat.VERSION, new long[] {s},
         out -> payload(m, -1, s, out));
+    forgetWritesThrough(m, s);
     Path file = dir.resolve(name);
     return new SnapshotInfo(s, file, Files.size(file), versions);
   }
@@ -85,6 +86,7 @@ final class SnapshotWriter {
       String name = String.format("%020d.delta", s);
       long versions = SnapshotFile.write(dir, name, SnapshotDelta.MAGIC, SnapshotFormat.VERSION, new long[] {s, since},
           out -> payload(m, since, s, out));
+      forgetWritesThrough(m, s);
       Path file = dir.resolve(name);
       return java.util.Optional.of(new SnapshotInfo(s, file, Files.size(file), versions));
     });
@@ -137,8 +139,7 @@ final class SnapshotWriter {
         out.writeLong(v.seq());
         writeSchema(out, v.schema());
       }
-      boolean rowsChanged = since < 0 || t.lastModifiedSeq() > since;
-      for (var e : rowsChanged ? t.rows().entrySet() : java.util.Set.<Map.Entry<RowKey, VersionChain>>of()) {
+      for (var e : rowsToVisit(t, since, s)) {
         VersionChain chain = e.getValue();
         int from = since < 0 ? 0 : chain.versionIndexAt(since) + 1; // a delta: the versions after since
         int n = chain.versionIndexAt(s) + 1 - from; // ... at or before s
@@ -183,6 +184,39 @@ final class SnapshotWriter {
     // Every row event applied at or before s made exactly one version.
     out.writeLong(versions);
     return versions;
+  }
+
+  /**
+   * The rows a snapshot at {@code s} visits: every row for a full one; for a delta, the rows
+   * written after {@code since} (and at or before {@code s}) when the table still knows them
+   * ({@link TableData#keysWrittenBetween}), else every row of a table changed since.
+   */
+  private static Iterable<Map.Entry<RowKey, VersionChain>> rowsToVisit(TableData t, long since, long s) {
+    if (since < 0) {
+      return t.rows().entrySet();
+    }
+    if (t.lastModifiedSeq() <= since) {
+      return List.of();
+    }
+    java.util.Set<RowKey> written = t.keysWrittenBetween(since, s);
+    if (written == null) {
+      return t.rows().entrySet();
+    }
+    List<Map.Entry<RowKey, VersionChain>> out = new java.util.ArrayList<>(written.size());
+    for (RowKey k : written) {
+      VersionChain chain = t.chain(k);
+      if (chain != null) {
+        out.add(Map.entry(k, chain));
+      }
+    }
+    return out;
+  }
+
+  /** Every table may forget the writes a snapshot or delta at {@code s} now holds. */
+  private static void forgetWritesThrough(Materializer m, long s) {
+    for (TableData t : m.catalog().tables()) {
+      t.forgetWritesThrough(s);
+    }
   }
 
   private static void writeMap(SnapshotOutput out, Map<String, String> map) throws IOException {

@@ -31,6 +31,8 @@ public final class TableData {
    */
   private final ConcurrentHashMap<RowKey, VersionChain> byKey = new ConcurrentHashMap<>();
   private final Map<String, SecondaryIndex> indexes = new ConcurrentHashMap<>();
+  /** The keys written since the newest snapshot or delta reached, for the next delta. */
+  private final RecentWrites recentWrites = new RecentWrites();
 
   /** The schema in force from {@code seq} on. */
   public record SchemaVersion(long seq, TableSchema schema) {}
@@ -160,7 +162,18 @@ public final class TableData {
     droppedSeq = seq;
   }
 
+  /** Writes a row version (a row event applied from the log). */
   void write(long seq, RowKey key, Object[] row, byte op) {
+    restore(seq, key, row, op);
+    recentWrites.add(seq, key);
+  }
+
+  /**
+   * Writes a row version read from a snapshot delta: not kept in {@link #recentWrites}, which
+   * holds writes in SEQ order (a delta's versions come key by key) and only those after the
+   * newest snapshot or delta, which these are not.
+   */
+  void restore(long seq, RowKey key, Object[] row, byte op) {
     lastModifiedSeq = Math.max(lastModifiedSeq, seq);
     VersionChain chain = byKey.get(key);
     if (chain == null) {
@@ -243,6 +256,19 @@ public final class TableData {
       }
     }
     return removed;
+  }
+
+  /**
+   * The distinct keys of the rows written after {@code since} and at or before {@code through},
+   * or null when they are no longer known (then every row has to be visited).
+   */
+  java.util.Set<RowKey> keysWrittenBetween(long since, long through) {
+    return recentWrites.writtenBetween(since, through);
+  }
+
+  /** A snapshot or delta at {@code seq} holds every write up to it: {@link #keysWrittenBetween} may forget them. */
+  void forgetWritesThrough(long seq) {
+    recentWrites.forgetThrough(seq);
   }
 
   void dropIndex(String name) {
