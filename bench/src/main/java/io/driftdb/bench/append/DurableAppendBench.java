@@ -128,8 +128,32 @@ public final class DurableAppendBench {
     System.out.printf(Locale.ROOT, "%nRatios use the better raw figures: %.1f MiB/s sequential (fdatasync per 1 MiB), "
         + "%.0f fdatasync/s (4 KiB appended); last column: %.0f fdatasync/s (4 KiB overwritten in place)%n",
         raw.seqMibPerSec(), raw.fsyncsPerSec(), raw.inPlaceFsyncsPerSec());
+    printGoals(cells, raw);
     if (createdDir) {
       Files.delete(o.dir()); // every cell already removed its own files
+    }
+  }
+
+  /**
+   * Issue 2e's goals for the cells with one append in flight per appender at the largest
+   * appender count: at least 50× the raw fdatasync rate in transactions/s, and with 1 KiB
+   * payloads at least 70 % of the raw sequential bandwidth.
+   */
+  private static void printGoals(List<Cell> cells, RawDisk raw) {
+    int most = cells.stream().filter(c -> c.inFlight() == 1).mapToInt(Cell::threads).max().orElse(0);
+    System.out.println();
+    for (Cell c : cells) {
+      if (c.inFlight() != 1 || c.threads() != most) {
+        continue;
+      }
+      double goalTx = 50 * raw.fsyncsPerSec();
+      System.out.printf(Locale.ROOT, "Goal, %d appenders, %d B: %,.0f tx/s >= 50 x %,.0f = %,.0f: %s%n", c.threads(),
+          c.payload(), c.txPerSec(), raw.fsyncsPerSec(), goalTx, c.txPerSec() >= goalTx ? "met" : "not met");
+      if (c.payload() == 1024) {
+        double share = c.payloadMibPerSec() / raw.seqMibPerSec();
+        System.out.printf(Locale.ROOT, "Goal, %d appenders, %d B: %.0f %% of the raw sequential bandwidth >= 70 %%: %s%n",
+            c.threads(), c.payload(), 100 * share, share >= 0.7 ? "met" : "not met");
+      }
     }
   }
 
