@@ -96,10 +96,11 @@ public record ColumnType(Kind kind, int length, int precision, int scale) {
     if (v == null) {
       return null;
     }
+    // A value already of the engine's class is kept: boxing it again cost an object per cell.
     return switch (kind) {
-      case SMALLINT -> ((Number) v).shortValue();
-      case INTEGER, DATE -> ((Number) v).intValue();
-      case BIGINT -> ((Number) v).longValue();
+      case SMALLINT -> v instanceof Short ? v : ((Number) v).shortValue();
+      case INTEGER, DATE -> v instanceof Integer ? v : ((Number) v).intValue();
+      case BIGINT -> v instanceof Long ? v : ((Number) v).longValue();
       case REAL -> ((Number) v).floatValue();
       case DOUBLE -> ((Number) v).doubleValue();
       case NUMERIC -> new BigDecimal(v.toString());

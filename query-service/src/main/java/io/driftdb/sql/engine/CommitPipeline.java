@@ -192,6 +192,11 @@ public final class CommitPipeline {
     }
   }
 
+  /** Whether every transaction acknowledged as durable ({@link #submitDurable}) is applied. */
+  public boolean acknowledgedApplied() {
+    return materializer.appliedSeq() >= acknowledgedDurable.get();
+  }
+
   /**
    * Completes once every transaction submitted so far is applied (or failed): then a snapshot
    * taken at the applied SEQ sees them. Completed at once when nothing is in flight.

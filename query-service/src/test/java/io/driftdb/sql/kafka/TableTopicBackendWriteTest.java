@@ -172,37 +172,50 @@ class TableTopicBackendWriteTest {
     }
   }
 
-  /** What a read started during the next commit's answer saw, and whether it had to wait. */
-  private record ReadDuringAnswer<T>(long appliedAtAnswer, boolean waited, T result) {}
+  /**
+   * What a read started during the next commit's answer saw, whether it had to wait, and on
+   * which try ({@code n}, see {@link #duringTheAnswer}).
+   */
+  private record ReadDuringAnswer<T>(int n, long appliedAtAnswer, boolean waited, T result) {}
 
   /**
-   * Appends {@code key}/{@code value} to t; as the append is answered, on the log's writer thread
-   * (the transaction is durable, its apply comes after the answer), starts {@code read} on
-   * another thread and gives it 300 ms, which it must spend waiting for that apply.
+   * Appends {@code value} under {@code key.apply(n)} to {@code table}; as the append is
+   * answered, on the log's writer thread (the transaction is durable, its apply comes after the
+   * answer), starts {@code read.apply(n)} on another thread and gives it 300 ms, which it must
+   * spend waiting for that apply if it waits for it. When the append was durable before its
+   * answer was hooked onto it, the answer runs on this thread after the apply, and the try
+   * proves nothing: it is repeated with the next {@code n} (fresh keys).
    */
-  private <T> ReadDuringAnswer<T> appendAndReadDuringTheAnswer(String key, String value,
-                                                               java.util.function.Supplier<T> read)
+  private <T> ReadDuringAnswer<T> duringTheAnswer(String table, java.util.function.IntFunction<String> key,
+                                                  String value,
+                                                  java.util.function.IntFunction<java.util.function.Supplier<T>> read)
       throws Exception {
     java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
-      long[] appliedAtAnswer = {Long.MIN_VALUE};
-      boolean[] waited = {false};
-      List<CompletableFuture<T>> started = new ArrayList<>();
-      onCommit.set(() -> {
-        appliedAtAnswer[0] = db.engine.materializer().appliedSeq();
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(read, other);
-        started.add(f);
-        try {
-          f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException expected) {
-          waited[0] = true;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+      for (int n = 0; ; n++) {
+        long head = db.engine.materializer().appliedSeq();
+        long[] appliedAtAnswer = {Long.MIN_VALUE};
+        boolean[] waited = {false};
+        List<CompletableFuture<T>> started = new ArrayList<>();
+        java.util.function.Supplier<T> r = read.apply(n);
+        onCommit.set(() -> {
+          appliedAtAnswer[0] = db.engine.materializer().appliedSeq();
+          CompletableFuture<T> f = CompletableFuture.supplyAsync(r, other);
+          started.add(f);
+          try {
+            f.get(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+          } catch (java.util.concurrent.TimeoutException expected) {
+            waited[0] = true;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        append(table, rec(key.apply(n), value));
+        T result = started.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        if (appliedAtAnswer[0] == head || n == 20) {
+          return new ReadDuringAnswer<>(n, appliedAtAnswer[0], waited[0], result);
         }
-      });
-      append("t", rec(key, value));
-      return new ReadDuringAnswer<>(appliedAtAnswer[0], waited[0],
-          started.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS));
+      }
     } finally {
       other.shutdownNow();
     }
@@ -211,17 +224,50 @@ class TableTopicBackendWriteTest {
   @Test
   void theAnswerComesOnceDurableAndSqlStatementsWaitForTheApply() throws Exception {
     long head = db.engine.materializer().appliedSeq();
-    var r = appendAndReadDuringTheAnswer("7", "{\"b\": 70}", () -> db.rows("SELECT b FROM t WHERE id = 7"));
-    assertThat(r.appliedAtAnswer()).as("answered before the apply").isEqualTo(head);
+    var r = duringTheAnswer("t", n -> Integer.toString(7 + 100 * n), "{\"b\": 70}",
+        n -> () -> db.rows("SELECT b FROM t WHERE id = " + (7 + 100 * n)));
+    assertThat(r.appliedAtAnswer()).as("answered before the apply").isEqualTo(head + r.n());
     assertThat(r.waited()).as("a statement started after the answer waited for the apply").isTrue();
     assertThat(r.result()).containsExactly("70");
   }
 
   @Test
   void kafkaReadsStartedAfterTheAnswerWaitForTheApplyToo() throws Exception {
-    long before = backend.offsets(topic("t")).endOffset();
-    var r = appendAndReadDuringTheAnswer("8", "{\"b\": 80}", () -> backend.offsets(topic("t")).endOffset());
+    var r = duringTheAnswer("t", n -> Integer.toString(8 + 100 * n), "{\"b\": 80}",
+        n -> () -> backend.offsets(topic("t")).endOffset());
     assertThat(r.waited()).as("ListOffsets started after the answer waited for the apply").isTrue();
-    assertThat(r.result()).isEqualTo(before + 1);
+    assertThat(r.result()).isEqualTo(r.n() + 1);
+  }
+
+  @Test
+  void aBatchIsSubmittedWithoutWaitingForTheApplyOfOneAnsweredBeforeIt() throws Exception {
+    var r = duringTheAnswer("parent", n -> Integer.toString(5 + 100 * n), "{\"name\": \"p\"}",
+        n -> () -> backend.submit(topic("t"), List.of(rec(Integer.toString(10 + 100 * n), "{\"b\": 1}")), CLIENT));
+    assertThat(r.waited()).as("a batch that does not depend on the unapplied one is in the pipeline at once").isFalse();
+    assertThat(r.result().get(10, java.util.concurrent.TimeUnit.SECONDS).offset()).isEqualTo(r.appliedAtAnswer() + 2);
+    assertThat(db.rows("SELECT b FROM t WHERE id = " + (10 + 100 * r.n()))).containsExactly("1");
+  }
+
+  @Test
+  void aBatchThatFailsWithoutABatchAnsweredButNotAppliedYetIsTriedAgainOnceItIsApplied() throws Exception {
+    // The child's foreign key needs the parent row the answered batch wrote: checked on the
+    // applied state alone it would be rejected, although the parent was acknowledged first.
+    var r = duringTheAnswer("parent", n -> Integer.toString(5 + 100 * n), "{\"name\": \"p\"}",
+        n -> () -> backend.append(topic("t"), List.of(rec(Integer.toString(9 + 100 * n),
+            "{\"p\": " + (5 + 100 * n) + "}")), CLIENT));
+    assertThat(r.waited()).as("it waited for the parent's apply").isTrue();
+    assertThat(db.rows("SELECT p FROM t WHERE id = " + (9 + 100 * r.n()))).containsExactly(Integer.toString(5 + 100 * r.n()));
+    // A batch that fails on the applied state too is still rejected.
+    rejected("t", rec("11", "{\"p\": 6}"));
+  }
+
+  @Test
+  void aTombstoneForARowAnsweredButNotAppliedYetDeletesIt() throws Exception {
+    // On the applied state alone the key is absent, and the delete would commit nothing.
+    var r = duringTheAnswer("t", n -> Integer.toString(12 + 100 * n), "{\"b\": 1}",
+        n -> () -> backend.append(topic("t"), List.of(rec(Integer.toString(12 + 100 * n), null)), CLIENT));
+    assertThat(r.waited()).as("it waited for the insert's apply").isTrue();
+    assertThat(r.result().offset()).isEqualTo(r.appliedAtAnswer() + 2);
+    assertThat(db.rows("SELECT count(*) FROM t WHERE id = " + (12 + 100 * r.n()))).containsExactly("0");
   }
 }

@@ -80,7 +80,7 @@ public final class HeapHeadroomWatch implements AutoCloseable {
       sink.accept(String.format(java.util.Locale.ROOT, "After a garbage collection %d MiB of the %d MiB heap "
           + "(%s) are still in use (%.0f %%): the state kept in memory is near the heap's size, and the "
           + "collector will spend much of the CPU marking it. Give the server a larger heap "
-          + "(DRIFTDB_JAVA_OPTS=\"-Xms<size> -Xmx<size>\"); keep the state under about 60 % of it "
+          + "(DRIFTDB_JAVA_OPTS=\"-Xms<size> -Xmx<size>\"); keep the state under about 60 %% of it "
           + "(server/README.md).", used >> 20, max >> 20, poolName, 100.0 * used / max));
     };
     emitter.addNotificationListener(listener, null, null);
