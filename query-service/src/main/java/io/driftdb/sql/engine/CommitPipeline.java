@@ -192,9 +192,9 @@ public final class CommitPipeline {
     }
   }
 
-  /** Whether every transaction acknowledged as durable ({@link #submitDurable}) is applied. */
-  public boolean acknowledgedApplied() {
-    return materializer.appliedSeq() >= acknowledgedDurable.get();
+  /** The highest SEQ acknowledged as durable before it was applied ({@link #submitDurable}; -1: none). */
+  public long acknowledgedSeq() {
+    return acknowledgedDurable.get();
   }
 
   /**

@@ -73,12 +73,14 @@ public final class RowBatchWriter {
     // record that writes nothing (the delete of a key one of them inserted). Waiting for them
     // up front stalled the gateway's connection thread for the apply of the previous group at
     // nearly every pipelined request.
+    long acknowledged = engine.pipeline().acknowledgedSeq();
     long seq = engine.materializer().appliedSeq();
+    boolean complete = seq >= acknowledged; // the state holds every batch answered before this one
     WriteSet out = null;
     try {
       out = writes(info, batch, seq);
     } catch (SqlError e) {
-      if (engine.pipeline().acknowledgedApplied()) {
+      if (complete) {
         engine.listener().aborted();
         throw e;
       }
@@ -86,7 +88,7 @@ public final class RowBatchWriter {
       engine.listener().aborted();
       throw e;
     }
-    if (out == null || (writesLessThanAsked(batch, out) && !engine.pipeline().acknowledgedApplied())) {
+    if (out == null || (!complete && writesLessThanAsked(batch, out))) {
       engine.pipeline().awaitAcknowledgedApplied();
       seq = engine.materializer().appliedSeq();
       try {
