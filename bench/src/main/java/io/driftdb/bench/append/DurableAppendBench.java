@@ -151,7 +151,7 @@ public final class DurableAppendBench {
           c.payload(), c.txPerSec(), raw.fsyncsPerSec(), goalTx, c.txPerSec() >= goalTx ? "met" : "not met");
       if (c.payload() == 1024) {
         double share = c.payloadMibPerSec() / raw.seqMibPerSec();
-        System.out.printf(Locale.ROOT, "Goal, %d appenders, %d B: %.0f %% of the raw sequential bandwidth >= 70 %%: %s%n",
+        System.out.printf(Locale.ROOT, "Goal, %d appenders, %d B: %.1f %% of the raw sequential bandwidth >= 70 %%: %s%n",
             c.threads(), c.payload(), 100 * share, share >= 0.7 ? "met" : "not met");
       }
     }
