@@ -457,11 +457,7 @@ public final class CommitPipeline {
    * otherwise), so the answer at the head now is the same.
    */
   private TransactionRecord build(CommitRequest req, Validated valid) {
-    int rows = 0;
-    for (var e : req.writes().rows().values()) {
-      rows += e.size();
-    }
-    List<Object> events = new ArrayList<>(req.writes().ddl().size() + rows);
+    List<Object> events = new ArrayList<>(req.writes().ddl().size() + req.writes().rowCount());
     events.addAll(req.writes().ddl());
     for (var e : req.writes().rows().entrySet()) {
       long tableId = e.getKey();

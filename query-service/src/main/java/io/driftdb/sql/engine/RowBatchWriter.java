@@ -123,11 +123,7 @@ public final class RowBatchWriter {
    * an absent key, or a key-only row that is already there. (Decoding kept one record per key.)
    */
   private static boolean writesLessThanAsked(Batch batch, WriteSet out) {
-    int written = 0;
-    for (var rows : out.rows().values()) {
-      written += rows.size();
-    }
-    return written < batch.upserts().size() + batch.deletes().size();
+    return out.rowCount() < batch.upserts().size() + batch.deletes().size();
   }
 
   /** The batch's write set on the state at {@code seq}, checked as its SQL statements would be. */

@@ -40,6 +40,15 @@ public final class WriteSet {
     ddl.add(e);
   }
 
+  /** How many rows (keys, over all tables) the transaction writes. */
+  public int rowCount() {
+    int n = 0;
+    for (var t : rows.values()) {
+      n += t.size();
+    }
+    return n;
+  }
+
   public boolean isEmpty() {
     return ddl.isEmpty() && rows.values().stream().allMatch(Map::isEmpty);
   }
