@@ -1,8 +1,6 @@
 package io.driftdb.materializer;
 
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The keys a table's rows were written under, with the SEQ of each write, since the SEQ the
@@ -54,10 +52,11 @@ final class RecentWrites {
   }
 
   /**
-   * The distinct keys written after {@code since} and at or before {@code through}, or null
-   * when writes after {@code since} may have been forgotten (then every row must be visited).
+   * The writes after {@code since} and at or before {@code through}, in SEQ order (a key
+   * appears once per write), or null when writes after {@code since} may have been forgotten
+   * (then every row must be visited).
    */
-  Set<RowKey> writtenBetween(long since, long through) {
+  Writes writtenBetween(long since, long through) {
     long[] s;
     RowKey[] k;
     int n;
@@ -69,11 +68,19 @@ final class RecentWrites {
       k = keys;
       n = size;
     }
-    Set<RowKey> out = new HashSet<>();
-    for (int i = firstAfter(s, n, since); i < n && s[i] <= through; i++) {
-      out.add(k[i]);
+    int from = firstAfter(s, n, since);
+    int to = firstAfter(s, n, through);
+    return new Writes(s, k, from, to);
+  }
+
+  /**
+   * Entries {@code from} (inclusive) to {@code to} (exclusive) of arrays the writer no longer
+   * changes below its size: a view, no copy, since a delta may cover millions of writes.
+   */
+  record Writes(long[] seqs, RowKey[] keys, int from, int to) {
+    int size() {
+      return to - from;
     }
-    return out;
   }
 
   /** Drops the writes at or before {@code seq}: a snapshot or delta holds them. */

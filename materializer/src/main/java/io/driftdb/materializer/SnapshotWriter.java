@@ -189,7 +189,7 @@ final class SnapshotWriter {
   /**
    * The rows a snapshot at {@code s} visits: every row for a full one; for a delta, the rows
    * written after {@code since} (and at or before {@code s}) when the table still knows them
-   * ({@link TableData#keysWrittenBetween}), else every row of a table changed since.
+   * ({@link TableData#rowsWrittenBetween}), else every row of a table changed since.
    */
   private static Iterable<Map.Entry<RowKey, VersionChain>> rowsToVisit(TableData t, long since, long s) {
     if (since < 0) {
@@ -198,18 +198,8 @@ final class SnapshotWriter {
     if (t.lastModifiedSeq() <= since) {
       return List.of();
     }
-    java.util.Set<RowKey> written = t.keysWrittenBetween(since, s);
-    if (written == null) {
-      return t.rows().entrySet();
-    }
-    List<Map.Entry<RowKey, VersionChain>> out = new java.util.ArrayList<>(written.size());
-    for (RowKey k : written) {
-      VersionChain chain = t.chain(k);
-      if (chain != null) {
-        out.add(Map.entry(k, chain));
-      }
-    }
-    return out;
+    List<Map.Entry<RowKey, VersionChain>> written = t.rowsWrittenBetween(since, s);
+    return written == null ? t.rows().entrySet() : written;
   }
 
   /** Every table may forget the writes a snapshot or delta at {@code s} now holds. */

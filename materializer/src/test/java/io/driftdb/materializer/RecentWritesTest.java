@@ -2,19 +2,27 @@ package io.driftdb.materializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecentWritesTest {
+  /** The keys of the writes in (since, through], one per write, in SEQ order; null when unknown. */
+  private static List<RowKey> keys(RecentWrites w, long since, long through) {
+    RecentWrites.Writes v = w.writtenBetween(since, through);
+    return v == null ? null : Arrays.asList(v.keys()).subList(v.from(), v.to());
+  }
+
   @Test
-  void givesTheDistinctKeysWrittenInARangeOfSeqs() {
+  void givesTheWritesOfARangeOfSeqsInSeqOrder() {
     RecentWrites w = new RecentWrites();
     w.add(5, RowKey.of(1));
     w.add(5, RowKey.of(2));
     w.add(7, RowKey.of(1));
     w.add(9, RowKey.of(3));
-    assertThat(w.writtenBetween(4, 9)).containsExactlyInAnyOrder(RowKey.of(1), RowKey.of(2), RowKey.of(3));
-    assertThat(w.writtenBetween(5, 8)).containsExactly(RowKey.of(1));
-    assertThat(w.writtenBetween(9, 20)).isEmpty();
+    assertThat(keys(w, 4, 9)).containsExactly(RowKey.of(1), RowKey.of(2), RowKey.of(1), RowKey.of(3));
+    assertThat(keys(w, 5, 8)).containsExactly(RowKey.of(1));
+    assertThat(keys(w, 9, 20)).isEmpty();
   }
 
   @Test
@@ -25,10 +33,10 @@ class RecentWritesTest {
     }
     w.forgetThrough(89);
     assertThat(w.size()).isEqualTo(10);
-    assertThat(w.writtenBetween(89, 99)).hasSize(10).contains(RowKey.of(90), RowKey.of(99));
-    assertThat(w.writtenBetween(50, 99)).isNull();
+    assertThat(keys(w, 89, 99)).hasSize(10).contains(RowKey.of(90), RowKey.of(99));
+    assertThat(keys(w, 50, 99)).isNull();
     w.add(100, RowKey.of(7));
-    assertThat(w.writtenBetween(95, 100)).containsExactlyInAnyOrder(RowKey.of(96), RowKey.of(97), RowKey.of(98),
+    assertThat(keys(w, 95, 100)).containsExactly(RowKey.of(96), RowKey.of(97), RowKey.of(98),
         RowKey.of(99), RowKey.of(7));
   }
 
@@ -40,8 +48,8 @@ class RecentWritesTest {
     }
     w.add(4, RowKey.of(4)); // does not fit: writes up to SEQ 4 are no longer known
     w.add(5, RowKey.of(5));
-    assertThat(w.writtenBetween(3, 5)).isNull();
-    assertThat(w.writtenBetween(4, 5)).containsExactly(RowKey.of(5));
+    assertThat(keys(w, 3, 5)).isNull();
+    assertThat(keys(w, 4, 5)).containsExactly(RowKey.of(5));
   }
 
   @Test
@@ -49,9 +57,9 @@ class RecentWritesTest {
     RecentWrites w = new RecentWrites();
     w.add(10, RowKey.of(1));
     w.add(8, RowKey.of(2));
-    assertThat(w.writtenBetween(9, 20)).isNull();
+    assertThat(keys(w, 9, 20)).isNull();
     w.add(11, RowKey.of(3));
-    assertThat(w.writtenBetween(10, 20)).containsExactly(RowKey.of(3));
+    assertThat(keys(w, 10, 20)).containsExactly(RowKey.of(3));
   }
 
   @Test
@@ -65,7 +73,9 @@ class RecentWritesTest {
     for (int i = 1_000; i < 3_000; i++) {
       w.add(i, RowKey.of(i));
     }
-    assertThat(before).hasSize(500);
-    assertThat(w.writtenBetween(700, 2_999)).hasSize(2_299);
+    assertThat(before.size()).isEqualTo(500);
+    assertThat(before.keys()[before.from()]).isEqualTo(RowKey.of(500));
+    assertThat(before.seqs()[before.to() - 1]).isEqualTo(999);
+    assertThat(keys(w, 700, 2_999)).hasSize(2_299);
   }
 }

@@ -197,7 +197,7 @@ class SnapshotDeltaTest {
   void aDeltaHoldsTheRowsWrittenSinceItsBaseAlsoAfterALoad() throws IOException {
     // The loaded state knows no writes before 38 (a delta's versions are not kept as writes)...
     Materializer m = store.load(Long.MAX_VALUE).orElseThrow().materializer();
-    assertThat(m.catalog().table(t).keysWrittenBetween(37, 38)).isEmpty();
+    assertThat(writtenKeys(m, 37, 38)).isEmpty();
     // ... and every write applied after it.
     for (Materializer x : List.of(live, m)) {
       long at = seq + 1;
@@ -208,13 +208,39 @@ class SnapshotDeltaTest {
           Schemas.row(RowOp.DELETE, t).setKey(List.of(0)).build())).build());
     }
     seq += 2;
-    assertThat(m.catalog().table(t).keysWrittenBetween(38, seq)).containsExactlyInAnyOrder(RowKey.of(0),
+    assertThat(writtenKeys(m, 38, seq)).containsExactlyInAnyOrder(RowKey.of(0),
         RowKey.of(6_000));
-    assertThat(m.catalog().table(t).keysWrittenBetween(seq - 1, seq)).containsExactly(RowKey.of(0));
+    assertThat(writtenKeys(m, seq - 1, seq)).containsExactly(RowKey.of(0));
     SnapshotInfo d = store.writeDelta(m, 38).orElseThrow();
     assertThat(d.versions()).isEqualTo(3);
     // Written into the delta: forgotten, and a delta from an older base visits every row.
-    assertThat(m.catalog().table(t).keysWrittenBetween(38, seq)).isNull();
+    assertThat(writtenKeys(m, 38, seq)).isNull();
+    assertThat(dump(store.load(Long.MAX_VALUE).orElseThrow().materializer())).isEqualTo(dump(live));
+  }
+
+  /** The keys of the rows a delta after {@code since} up to {@code through} visits, in its order. */
+  private List<RowKey> writtenKeys(Materializer m, long since, long through) {
+    var rows = m.catalog().table(t).rowsWrittenBetween(since, through);
+    return rows == null ? null : rows.stream().map(Map.Entry::getKey).toList();
+  }
+
+  @Test
+  void aKeyWrittenSeveralTimesIsInTheDeltaOnceWithAllItsVersions() throws IOException {
+    long base = seq;
+    apply(insert(t, 500, "a", null, null), Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(500, "b", null, null))
+        .build()); // one transaction writes the key twice: two versions at one SEQ
+    apply(insert(t, 501, "c", null, null));
+    apply(Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(501, "d", null, null)).build(),
+        Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(500, "e", null, null)).build());
+    apply(Schemas.row(RowOp.DELETE, t).setKey(List.of(501)).build(),
+        Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(500, "f", null, null)).build(),
+        Schemas.row(RowOp.UPDATE, t).setRow(Arrays.asList(500, "g", null, null)).build());
+    assertThat(writtenKeys(live, base, seq)).containsExactlyInAnyOrder(RowKey.of(500), RowKey.of(501));
+    assertThat(writtenKeys(live, base, seq - 1)).containsExactlyInAnyOrder(RowKey.of(500), RowKey.of(501));
+    assertThat(writtenKeys(live, base + 1, base + 2)).containsExactly(RowKey.of(501));
+    assertThat(live.catalog().table(t).chain(RowKey.of(500)).size()).isEqualTo(5);
+    SnapshotInfo d = store.writeDelta(live, base).orElseThrow();
+    assertThat(d.versions()).as("5 versions of 500, 3 of 501").isEqualTo(8);
     assertThat(dump(store.load(Long.MAX_VALUE).orElseThrow().materializer())).isEqualTo(dump(live));
   }
 
