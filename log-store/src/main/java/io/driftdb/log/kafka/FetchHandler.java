@@ -15,7 +15,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 
 /**
@@ -98,10 +100,12 @@ final class FetchHandler {
               f = backend.fetch(topic.get(), fp.fetchOffset(), Math.max(limit, 1));
             }
             pd.setHighWatermark(f.endOffset()).setLastStableOffset(f.endOffset()).setLogStartOffset(f.startOffset());
-            if (!f.events().isEmpty() && (limit > 0 || total == 0)) {
-              MemoryRecords records = encode(f.events());
-              pd.setRecords(records);
-              total += records.sizeInBytes();
+            if (limit > 0 || total == 0) {
+              MemoryRecords records = encode(f.events(), fp.fetchOffset(), f.nextOffset());
+              if (records.sizeInBytes() > 0) {
+                pd.setRecords(records);
+                total += records.sizeInBytes();
+              }
             }
           } catch (TopicBackendException e) {
             pd.setErrorCode(ProduceHandler.errorFor(e).code());
@@ -118,6 +122,32 @@ final class FetchHandler {
       resp.responses().add(tr);
     }
     return new Outcome(resp, total, error);
+  }
+
+  /**
+   * The events as one batch, followed, when the fetch skipped offsets without an event after
+   * the last one ({@code nextOffset} beyond it), by an empty batch that spans them: a consumer
+   * moves its position to the offset after a batch's last offset, as over the records
+   * compaction removed from a Kafka log; without it, it would fetch the gap forever and never
+   * reach the high watermark.
+   */
+  static MemoryRecords encode(List<ChangeEvent> events, long fetchOffset, long nextOffset) {
+    long covered = events.isEmpty() ? fetchOffset : events.get(events.size() - 1).offset() + 1;
+    if (nextOffset <= covered) {
+      return events.isEmpty() ? MemoryRecords.EMPTY : encode(events);
+    }
+    ByteBuffer gap = ByteBuffer.allocate(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+    DefaultRecordBatch.writeEmptyHeader(gap, RecordBatch.MAGIC_VALUE_V2, RecordBatch.NO_PRODUCER_ID,
+        RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, covered, nextOffset - 1,
+        RecordBatch.NO_PARTITION_LEADER_EPOCH, TimestampType.CREATE_TIME, RecordBatch.NO_TIMESTAMP, false, false);
+    gap.flip();
+    if (events.isEmpty()) {
+      return MemoryRecords.readableRecords(gap);
+    }
+    ByteBuffer batch = encode(events).buffer();
+    ByteBuffer both = ByteBuffer.allocate(batch.remaining() + gap.remaining());
+    both.put(batch).put(gap).flip();
+    return MemoryRecords.readableRecords(both);
   }
 
   static MemoryRecords encode(List<ChangeEvent> events) {

@@ -473,10 +473,19 @@ final class GroupCoordinator implements AutoCloseable {
         }
         m.lastSeenMs = System.currentTimeMillis();
       }
-      if (store != null && !persist(groupId, offsets)) {
-        return Errors.COORDINATOR_NOT_AVAILABLE;
+      if (store == null) {
+        g.offsets.putAll(offsets);
+        return Errors.NONE;
       }
-      g.offsets.putAll(offsets);
+      // Saved and taken into memory under one lock: another group's save, which writes every
+      // group's offsets from memory, must never come between the two, or it would write this
+      // group's previous offsets over the acknowledged ones.
+      synchronized (storeLock) {
+        if (!persist(groupId, offsets)) {
+          return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        g.offsets.putAll(offsets);
+      }
       return Errors.NONE;
     }
   }

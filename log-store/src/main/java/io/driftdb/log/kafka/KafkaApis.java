@@ -292,13 +292,21 @@ final class KafkaApis {
     TopicBackend.Fetched range = backend.offsets(topic);
     if (ts == -2 || ts == -4) {
       pr.setOffset(range.startOffset());
-    } else if (ts == -1 || ts == -5) {
+    } else if (ts == -1) {
       pr.setOffset(range.endOffset());
+    } else if (ts == -5) {
+      pr.setOffset(-1).setLeaderEpoch(-1); // latest tiered: as a broker without tiered storage (nothing tiered)
     } else if (ts == -3) {
       if (range.endOffset() > range.startOffset()) {
+        // As Kafka: the first offset that has the largest timestamp. Event timestamps never
+        // decrease, and the events of one transaction (and of transactions committed in the same
+        // millisecond) share one, so that is the first event at or after the last one's.
         List<TopicBackend.ChangeEvent> last = backend.fetch(topic, range.endOffset() - 1, 1).events();
         if (!last.isEmpty()) {
-          pr.setOffset(last.get(0).offset()).setTimestamp(last.get(0).timestampMs());
+          long max = last.get(0).timestampMs();
+          TopicBackend.TimestampedOffset first = backend.offsetForTimestamp(topic, max)
+              .orElse(new TopicBackend.TimestampedOffset(last.get(0).offset(), max));
+          pr.setOffset(first.offset()).setTimestamp(first.timestampMs());
         }
       }
     } else if (ts >= 0) {

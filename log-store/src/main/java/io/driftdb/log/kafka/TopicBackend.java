@@ -53,8 +53,17 @@ public interface TopicBackend {
     }
   }
 
-  /** Events from a fetch plus the topic's offset range at that moment. */
-  record Fetched(List<ChangeEvent> events, long startOffset, long endOffset) {}
+  /**
+   * Events from a fetch plus the topic's offset range at that moment. {@code nextOffset} is where
+   * the next fetch should start: past the last event, and also past offsets that have no event
+   * any more (gaps, like records removed from a compacted Kafka topic) that the fetch skipped
+   * after it; -1 when it is simply the offset after the last event.
+   */
+  record Fetched(List<ChangeEvent> events, long startOffset, long endOffset, long nextOffset) {
+    public Fetched(List<ChangeEvent> events, long startOffset, long endOffset) {
+      this(events, startOffset, endOffset, -1);
+    }
+  }
 
   /** An event offset with its timestamp (ListOffsets answers). */
   record TimestampedOffset(long offset, long timestampMs) {}

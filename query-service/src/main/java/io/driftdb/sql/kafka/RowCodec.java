@@ -55,7 +55,9 @@ import java.util.Map;
  * columns, which store any JSON value as its text. The key names the primary key: a JSON
  * object of the key columns ({@code {"id": 5}}), a JSON array of them in key order, a JSON
  * scalar ({@code "u1"}, {@code 5}) or, when it is not JSON at all, the raw UTF-8 text
- * ({@code u1}) for a one-column key. Without a key the key columns are taken from the value.
+ * ({@code u1}) for a one-column key; a one-column text key is always the key's text as sent, also
+ * when it reads as a JSON number ({@code 12e4} stays {@code 12e4}). Without a key the key columns
+ * are taken from the value.
  * A key column present in the value must equal the key.
  *
  * <p><b>Fetch (encode).</b> Values are JSON objects of every column in table order;
@@ -305,10 +307,13 @@ public final class RowCodec {
 
   private static Object[] decodeKey(TableSchema s, byte[] bytes, int index) {
     if (s.primaryKey().size() == 1) {
+      ColumnInfo only = s.columnById(s.primaryKey().get(0));
       Long n = jsonLong(bytes);
       if (n != null) {
         // The usual numeric key: what the tree path does with a JSON integer, without the tree.
-        return new Object[] {convert(s.columnById(s.primaryKey().get(0)), n, index, "key: ")};
+        // A text key keeps the key's own characters ("-0" is not "0").
+        return new Object[] {convert(only, isText(only) ? new String(bytes, StandardCharsets.US_ASCII) : n, index,
+            "key: ")};
       }
     }
     List<ColumnInfo> pk = new ArrayList<>();
@@ -366,9 +371,17 @@ public final class RowCodec {
     if (k != null && k.isNull()) {
       throw invalid(index, "the key is JSON null");
     }
-    out[0] = k != null && k.isValueNode() ? toColumn(pk.get(0), k, index, "key: ") : convert(pk.get(0), text, index,
-        "key: ");
+    // A JSON number for a text key is the key's text as sent: Jackson would normalize it ("12e4" to
+    // "1.2E+5", "1.50" to "1.5"), and the row's key would no longer be the record's key.
+    boolean asJson = k != null && k.isValueNode() && !(k.isNumber() && isText(pk.get(0)));
+    out[0] = asJson ? toColumn(pk.get(0), k, index, "key: ") : convert(pk.get(0), text, index, "key: ");
     return out;
+  }
+
+  /** Columns whose values are text: a key for them is never read as a number. */
+  private static boolean isText(ColumnInfo c) {
+    ColumnType.Kind kind = c.type().kind();
+    return kind == ColumnType.Kind.TEXT || kind == ColumnType.Kind.VARCHAR || kind == ColumnType.Kind.CHAR;
   }
 
   /** A JSON integer that fits a long, -?(0|[1-9][0-9]*) with at most 18 digits (JSON allows no leading zeros), or null. */

@@ -333,18 +333,21 @@ public final class TableTopicBackend implements TopicBackend {
     }
     List<ChangeEvent> out = new ArrayList<>();
     int bytes = 0;
+    long next = offset;
     for (long o = offset; o < end; o++) {
       ChangeEvent e = event(t, o, idx.event((int) o));
       if (e == null) {
-        continue; // deleted history: a gap, as in a compacted Kafka topic
+        next = o + 1; // deleted history: a gap, as in a compacted Kafka topic; the consumer moves past it
+        continue;
       }
       if (!out.isEmpty() && bytes + e.sizeEstimate() > maxBytes) {
         break;
       }
       out.add(e);
       bytes += e.sizeEstimate();
+      next = o + 1;
     }
-    return new Fetched(out, 0, end);
+    return new Fetched(out, 0, end, next);
   }
 
   /** The change event at {@code offset}, or null when DELETE HISTORY removed its version. */
