@@ -18,7 +18,10 @@ public interface EventLog extends Closeable {
    * Appends one record. Records appear in the log in the order of the calls. The future
    * completes once the record is durable under the configured fsync policy, with the SEQ and
    * the commit timestamp (milliseconds, never decreasing) the log assigned to it; it completes
-   * exceptionally if the record can never become durable (the log then refuses further appends).
+   * exceptionally if the log failed before confirming it durable (the log then refuses further
+   * appends). The record's outcome is then unknown: a failure after part of a group reached the
+   * disk (a roll inside the group, say) can leave the record in the log after a restart, which
+   * is why the SQL layer reports such a commit as 08007, not as rolled back.
    */
   CompletableFuture<Appended> append(byte[] key, byte[] value, List<RecordHeader> headers);
 

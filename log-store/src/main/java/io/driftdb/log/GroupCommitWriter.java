@@ -35,7 +35,11 @@ final class GroupCommitWriter implements Runnable {
   private ActiveSegment active;
   private final SegmentPreallocator spares;
   private List<PendingAppend> inFlight = List.of();
+  /** Roll requests taken off the queue and not yet completed: failLog must fail them too. */
+  private List<java.util.concurrent.CompletableFuture<Void>> rollsInFlight = List.of();
   private boolean unsynced;
+  /** Why the writer failed, once it did (read by {@link LocalLog#close} on another thread). */
+  private volatile Throwable failure;
   private long lastSyncNanos = System.nanoTime();
 
   GroupCommitWriter(LogConfig config, AppendQueue queue, LogViewHolder views, ActiveSegment active) {
@@ -67,7 +71,9 @@ final class GroupCommitWriter implements Runnable {
         }
         List<java.util.concurrent.CompletableFuture<Void>> rolls = queue.takeRolls();
         if (!rolls.isEmpty()) {
+          rollsInFlight = rolls;
           rollOnRequest();
+          rollsInFlight = List.of();
           rolls.forEach(f -> f.complete(null));
         }
       }
@@ -209,7 +215,13 @@ final class GroupCommitWriter implements Runnable {
     LOG.debug("Rolled {} at offset {} ({} bytes)", done.files().log().getFileName(), baseOffset, done.sizeBytes());
   }
 
+  /** The I/O error (or other throwable) that failed the log, or null. */
+  Throwable failure() {
+    return failure;
+  }
+
   private void failLog(Throwable cause) {
+    failure = cause;
     LOG.error("Log {} failed; refusing all further appends (no fsync is retried)", config.directory(), cause);
     LogFailedException failure = new LogFailedException(config.directory(), cause);
     List<PendingAppend> refused = new ArrayList<>(inFlight);
@@ -223,6 +235,9 @@ final class GroupCommitWriter implements Runnable {
     }
     for (PendingAppend p : refused) {
       p.future().completeExceptionally(failure);
+    }
+    for (java.util.concurrent.CompletableFuture<Void> r : rollsInFlight) {
+      r.completeExceptionally(failure);
     }
   }
 

@@ -34,6 +34,7 @@ public final class LocalLog implements EventLog {
   private final AppendQueue queue;
   private final LogViewHolder views;
   private final Thread writerThread;
+  private final GroupCommitWriter writer;
   private final LogCompactor compactor;
   /** Held by a compaction and by close, so the directory lock is never released under a merge. */
   private final ReentrantLock maintenance = new ReentrantLock();
@@ -46,7 +47,7 @@ public final class LocalLog implements EventLog {
     LogView initial = views.get();
     this.queue = new AppendQueue(config.directory(), config.clock(), config.appendWaitSpinNanos(),
         initial.headSeq() + 1, loaded.lastTimestamp());
-    GroupCommitWriter writer = new GroupCommitWriter(config, queue, views, loaded.active());
+    this.writer = new GroupCommitWriter(config, queue, views, loaded.active());
     this.writerThread = new Thread(writer, "driftdb-log-writer-" + config.directory().getFileName());
     this.writerThread.setDaemon(true);
     this.compactor = new LogCompactor(config, views);
@@ -258,6 +259,10 @@ public final class LocalLog implements EventLog {
    * futures, writes the active segment's indexes and releases the directory lock. Must not be
    * called from an append continuation or a {@link LogListener} callback (both run on the
    * writer thread).
+   *
+   * @throws LogFailedException if an I/O error failed the log while closing (its last writes,
+   *     fsync or trim): under {@code interval:} and {@code none} acknowledged appends may then not
+   *     be durable. The directory lock is released all the same.
    */
   @Override
   public synchronized void close() throws IOException {
@@ -270,6 +275,7 @@ public final class LocalLog implements EventLog {
     maintenance.lock(); // a running compaction finishes first
     closed = true;
     maintenance.unlock();
+    boolean failedBefore = writer.failure() != null; // then the appenders were told already
     queue.close();
     boolean interrupted = false;
     while (writerThread.isAlive()) {
@@ -282,6 +288,12 @@ public final class LocalLog implements EventLog {
     lock.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    Throwable failure = writer.failure();
+    if (!failedBefore && failure != null) {
+      // The final write, fsync (the only one since the last interval under interval:/none) or
+      // trim failed: what was acknowledged may not be durable, and the caller must hear of it.
+      throw new LogFailedException(config.directory(), failure);
     }
   }
 }

@@ -52,7 +52,9 @@ final class LogLoader {
     }
 
     List<SegmentView> sealed = new ArrayList<>();
-    long expected = segments.get(0).baseOffset();
+    // Segments are never deleted from the front (see README, "Not done / limits"): the log
+    // starts at SEQ 0, and a first segment at a later offset means the ones before it are lost.
+    long expected = 0;
     long maxTimestamp = SegmentIndexBuilder.NO_TIMESTAMP;
     ActiveSegment active = null;
     for (int i = 0; i < segments.size(); i++) {
@@ -60,7 +62,8 @@ final class LogLoader {
       boolean last = i == segments.size() - 1;
       if (files.baseOffset() != expected) {
         throw new LogCorruptedException(files.log(), 0, expected, "Log segment " + files.log() + " starts at offset "
-            + files.baseOffset() + " but the previous segment ends at offset " + (expected - 1)
+            + files.baseOffset() + (i == 0 ? " but the log starts at offset 0" : " but the previous segment ends at offset "
+            + (expected - 1))
             + ": a segment file is missing or misnamed. No log data was changed. " + repairHint(dir));
       }
       ScanResult scan = SegmentScanner.scan(files, expected, maxTimestamp, last || config.verifyAllSegmentsOnOpen());
@@ -70,6 +73,11 @@ final class LogLoader {
         }
         scan = truncateTornTail(dir, scan, scan.damage().get());
       } else if (scan.validBytes() < scan.fileBytes()) {
+        if (!last) {
+          // A sealed segment is cut back to its batches (and fsynced) before the next segment
+          // is created, so zeros at its end are not preallocated space: they replaced data.
+          throw corrupted(dir, zerosInSealedSegment(scan), Optional.empty());
+        }
         scan = trimPreallocated(scan);
       }
       syncIndexes(scan, last);
@@ -103,6 +111,13 @@ final class LogLoader {
         scan.files().log(), dropped, damage.position(), damage.detail(), damage.expectedOffset() - 1);
     return new ScanResult(scan.files(), damage.position(), damage.position(), scan.nextOffset(),
         scan.maxTimestamp(), scan.indexes(), Optional.empty());
+  }
+
+  /** The damage that zeros at the end of a segment other than the last one are. */
+  static Damage zerosInSealedSegment(ScanResult scan) {
+    return new Damage(scan.files().log(), scan.validBytes(), scan.nextOffset(), Damage.Kind.BAD_HEADER,
+        "zeros from here to the end of the file (" + (scan.fileBytes() - scan.validBytes())
+            + " bytes) in a segment that is not the last one, where no preallocated space can be");
   }
 
   /**

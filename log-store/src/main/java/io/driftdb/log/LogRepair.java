@@ -35,7 +35,11 @@ public final class LogRepair {
     return run(directory, true);
   }
 
-  /** Reports what {@link #repair} would do, changing nothing. */
+  /**
+   * Reports what {@link #repair} would do, dropping nothing. Like an open, it first finishes a
+   * merge that was committed (and deletes a merge's leftover {@code .cleaned} files), which
+   * changes no record; a damaged merge file stops it as it stops the open.
+   */
   public static RepairReport inspect(Path directory) throws IOException {
     return run(directory, false);
   }
@@ -46,10 +50,13 @@ public final class LogRepair {
     }
     try (DirectoryLock ignored = DirectoryLock.acquire(dir)) {
       // A committed merge is finished first, as on open (not a repair: nothing is dropped).
-      SegmentSwap.recover(dir);
+      // A damaged merge that the open refuses is undone (or cut) here, since the open sends the
+      // operator to this repair; a dry run leaves it alone and reports it as the open does.
+      List<Path> swapDropped = new ArrayList<>();
+      SegmentSwap.recover(dir, apply ? swapDropped : null);
       List<Path> orphans = SegmentFiles.orphanIndexes(dir);
       List<SegmentFiles> segments = SegmentFiles.list(dir);
-      long startSeq = segments.isEmpty() ? 0 : segments.get(0).baseOffset();
+      long startSeq = 0; // segments are never deleted from the front: a later first base means lost segments
       long expected = startSeq;
       long maxTimestamp = SegmentIndexBuilder.NO_TIMESTAMP;
       Damage damage = null;
@@ -59,7 +66,8 @@ public final class LogRepair {
         SegmentFiles f = segments.get(i);
         if (f.baseOffset() != expected) {
           damage = new Damage(f.log(), 0, expected, Damage.Kind.OUT_OF_SEQUENCE, "the segment starts at offset "
-              + f.baseOffset() + " but the previous segment ends at offset " + (expected - 1));
+              + f.baseOffset() + (i == 0 ? " but the log starts at offset 0" : " but the previous segment ends at offset "
+              + (expected - 1)));
           damaged = i;
           wholeSegment = true;
           break;
@@ -68,16 +76,20 @@ public final class LogRepair {
         if (scan.damage().isPresent()) {
           damage = scan.damage().get();
           damaged = i;
+        } else if (i < segments.size() - 1 && scan.validBytes() < scan.fileBytes()) {
+          damage = LogLoader.zerosInSealedSegment(scan);
+          damaged = i;
         } else {
           expected = scan.nextOffset();
           maxTimestamp = Math.max(maxTimestamp, scan.maxTimestamp());
         }
       }
       if (damage == null && orphans.isEmpty()) {
-        return new RepairReport(dir, apply, startSeq, expected - 1, Optional.empty(), List.of());
+        return new RepairReport(dir, apply, startSeq, expected - 1, Optional.empty(), List.copyOf(swapDropped));
       }
 
-      List<Path> deleted = new ArrayList<>(orphans);
+      List<Path> deleted = new ArrayList<>(swapDropped);
+      deleted.addAll(orphans);
       Optional<RepairReport.Truncation> truncation = Optional.empty();
       if (damage != null) {
         truncation = Optional.of(measure(segments, damaged, damage, wholeSegment));

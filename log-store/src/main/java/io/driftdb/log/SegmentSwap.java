@@ -1,6 +1,7 @@
 package io.driftdb.log;
 
 import io.driftdb.log.segment.ActiveSegment;
+import io.driftdb.log.segment.Damage;
 import io.driftdb.log.segment.ScanResult;
 import io.driftdb.log.segment.SegmentFiles;
 import io.driftdb.log.segment.SegmentIndexBuilder;
@@ -78,6 +79,18 @@ final class SegmentSwap {
    * damaged disk can do that) stops the open: the segments it replaces may already be gone.
    */
   static int recover(Path dir) throws IOException {
+    return recover(dir, null);
+  }
+
+  /**
+   * As {@link #recover(Path)}; with {@code repairDropped} non-null (an offline repair) a damaged
+   * swap file does not stop: if the first segment it replaces is still there, no replaced
+   * segment was deleted yet (they go oldest first) and the merge is rolled back by deleting the
+   * swap, losing nothing; otherwise the swap holds the only copy of its offsets, so it is cut at
+   * its damage and installed, and the repair then cuts the log at the gap that leaves. Files
+   * deleted here are added to {@code repairDropped}.
+   */
+  static int recover(Path dir, List<Path> repairDropped) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.filter(f -> f.getFileName().toString().endsWith(SegmentFiles.CLEANED)).toList()) {
         Files.delete(p);
@@ -87,7 +100,29 @@ final class SegmentSwap {
     int completed = 0;
     for (SegmentFiles swap : SegmentFiles.listVariant(dir, SegmentFiles.SWAP)) {
       ScanResult scan = SegmentScanner.scan(swap, swap.baseOffset(), SegmentIndexBuilder.NO_TIMESTAMP, true);
-      if (scan.damage().isPresent() || scan.nextOffset() == swap.baseOffset()) {
+      boolean damaged = scan.damage().isPresent() || scan.nextOffset() == swap.baseOffset();
+      if (damaged && repairDropped != null) {
+        if (Files.exists(swap.as("").log())) {
+          Files.delete(swap.log());
+          ActiveSegment.syncDirectory(dir);
+          repairDropped.add(swap.log());
+          LOG.warn("Deleted the damaged merged segment {} ({}): the segments it was to replace are still there",
+              swap.log().getFileName(), scan.damage().map(Damage::describe).orElse("no records"));
+          continue;
+        }
+        try (java.nio.channels.FileChannel ch =
+                 java.nio.channels.FileChannel.open(swap.log(), java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(scan.validBytes());
+          ch.force(false);
+        }
+        // Possibly to nothing: then an empty segment at the base offset, and the repair cuts the
+        // log at the gap after it.
+        LOG.warn("Cut the damaged merged segment {} at byte position {} ({}); it keeps offsets {}..{}",
+            swap.log().getFileName(), scan.validBytes(), scan.damage().map(Damage::describe).orElse("no records"),
+            swap.baseOffset(), scan.nextOffset() - 1);
+        damaged = false;
+      }
+      if (damaged) {
         String what = scan.damage().map(d -> d.describe()).orElse(swap.log() + " holds no records");
         throw new LogCorruptedException(swap.log(), scan.validBytes(), scan.nextOffset(), "The merged log segment "
             + swap.log() + " that replaces the segments from offset " + swap.baseOffset()
