@@ -38,6 +38,11 @@ final class GroupCommitWriter implements Runnable {
   /** Roll requests taken off the queue and not yet completed: failLog must fail them too. */
   private List<java.util.concurrent.CompletableFuture<Void>> rollsInFlight = List.of();
   private boolean unsynced;
+  /**
+   * How much of the active segment its last successful fsync made durable. Under {@code
+   * fsync=group} nothing past it was acknowledged, and a failure cuts it off (see failLog).
+   */
+  private long durableBytes;
   /** Why the writer failed, once it did (read by {@link LocalLog#close} on another thread). */
   private volatile Throwable failure;
   private long lastSyncNanos = System.nanoTime();
@@ -49,6 +54,7 @@ final class GroupCommitWriter implements Runnable {
     this.views = views;
     this.encoder = new RecordBatchWriter(config.compression());
     this.active = active;
+    this.durableBytes = active.size(); // what the open found: acknowledged before, never cut
     this.intervalNanos = config.fsyncPolicy() instanceof FsyncPolicy.Interval i
         ? TimeUnit.MILLISECONDS.toNanos(i.millis())
         : Long.MAX_VALUE;
@@ -110,7 +116,9 @@ final class GroupCommitWriter implements Runnable {
 
   private long sync() throws IOException {
     long start = System.nanoTime();
+    config.syncFault().beforeSync();
     active.force();
+    durableBytes = active.size();
     lastSyncNanos = System.nanoTime();
     unsynced = false;
     return lastSyncNanos - start;
@@ -207,11 +215,13 @@ final class GroupCommitWriter implements Runnable {
   private void roll(long baseOffset) throws IOException {
     active.trimPreallocated();
     active.force();
+    durableBytes = active.size();
     SegmentView done = active.seal();
     views.addSealed(done);
     SegmentFiles next = new SegmentFiles(config.directory(), baseOffset);
     Optional<ActiveSegment> spare = spares.take(next);
     active = spare.isPresent() ? spare.get() : ActiveSegment.create(next); // if that fails, active stays the old one
+    durableBytes = 0;
     LOG.debug("Rolled {} at offset {} ({} bytes)", done.files().log().getFileName(), baseOffset, done.sizeBytes());
   }
 
@@ -226,6 +236,9 @@ final class GroupCommitWriter implements Runnable {
     LogFailedException failure = new LogFailedException(config.directory(), cause);
     List<PendingAppend> refused = new ArrayList<>(inFlight);
     refused.addAll(queue.fail(cause));
+    if (config.fsyncPolicy() instanceof FsyncPolicy.Group) {
+      cutBackToDurable();
+    }
     active.closeQuietly();
     // Tell the listener (health, metrics) before any appender learns of the failure.
     try {
@@ -238,6 +251,28 @@ final class GroupCommitWriter implements Runnable {
     }
     for (java.util.concurrent.CompletableFuture<Void> r : rollsInFlight) {
       r.completeExceptionally(failure);
+    }
+  }
+
+  /**
+   * After a failed write or fsync: cuts the active segment back to what its last successful
+   * fsync made durable. The kernel may have dropped the failed group's pages while still
+   * showing them, so left in place they would read back as committed after a restart without a
+   * reboot, and appends made then would follow a hole that a later reboot reveals. Nothing cut
+   * here was acknowledged (fsync=group acknowledges after the fsync only).
+   */
+  private void cutBackToDurable() {
+    long unsyncedBytes = active.size() - durableBytes;
+    if (unsyncedBytes <= 0) {
+      return;
+    }
+    try {
+      active.cutBackTo(durableBytes);
+      LOG.warn("Cut {} back to its last fsynced length, {} bytes ({} bytes whose fsync did not succeed)",
+          active.files().log().getFileName(), durableBytes, unsyncedBytes);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Could not cut {} back to its last fsynced length {}: a restart may read back records whose commit"
+          + " failed", active.files().log(), durableBytes, e);
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.function.LongSupplier;
  *     before parking (see {@link AppendFuture}); 0 parks at once
  * @param listener metrics callbacks from the writer thread
  * @param clock source of commit timestamps in ms (System::currentTimeMillis; replaceable in tests)
+ * @param syncFault a failure injected before each fsync of the active segment (tests only)
  */
 public record LogConfig(
     Path directory,
@@ -31,7 +32,8 @@ public record LogConfig(
     boolean verifyAllSegmentsOnOpen,
     long appendWaitSpinNanos,
     LogListener listener,
-    LongSupplier clock) {
+    LongSupplier clock,
+    SyncFault syncFault) {
 
   public static final long DEFAULT_SEGMENT_BYTES = 128L * 1024 * 1024;
   public static final int DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
@@ -48,6 +50,7 @@ public record LogConfig(
     Objects.requireNonNull(fsyncPolicy, "fsyncPolicy");
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(syncFault, "syncFault");
     if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > MAX_SEGMENT_BYTES) {
       throw new IllegalArgumentException("segment size must be between " + MIN_SEGMENT_BYTES + " and "
           + MAX_SEGMENT_BYTES + " bytes, got " + segmentBytes);
@@ -80,6 +83,7 @@ public record LogConfig(
     private long appendWaitSpinNanos = DEFAULT_APPEND_WAIT_SPIN_NANOS;
     private LogListener listener = LogListener.NONE;
     private LongSupplier clock = System::currentTimeMillis;
+    private SyncFault syncFault = SyncFault.NONE;
 
     private Builder(Path directory) {
       this.directory = directory;
@@ -140,9 +144,15 @@ public record LogConfig(
       return this;
     }
 
+    /** For tests: a failure injected before each fsync of the active segment. */
+    public Builder syncFault(SyncFault fault) {
+      this.syncFault = fault;
+      return this;
+    }
+
     public LogConfig build() {
       return new LogConfig(directory, segmentBytes, compression, fsyncPolicy, maxBatchBytes, maxRecordBytes,
-          verifyAllSegmentsOnOpen, appendWaitSpinNanos, listener, clock);
+          verifyAllSegmentsOnOpen, appendWaitSpinNanos, listener, clock, syncFault);
     }
   }
 }

@@ -261,4 +261,33 @@ class LogFailureModesTest {
       assertRecordsIntact(reopened, 3);
     }
   }
+
+  /**
+   * A group commit whose fsync fails: its bytes are cut off the active segment, so a restart
+   * (here without a reboot: the page cache still holds them) finds exactly the acknowledged
+   * records, and appends made after it continue densely from there. Left in place, the failed
+   * record read back as committed, and appends then followed bytes the kernel may have dropped.
+   */
+  @Test
+  void aFailedFsyncCutsItsGroupOffSoARestartFindsOnlyAcknowledgedRecords() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failSync = new java.util.concurrent.atomic.AtomicBoolean();
+    LogConfig failing = LogConfig.builder(dir).syncFault(() -> {
+      if (failSync.get()) {
+        throw new IOException("injected fsync failure");
+      }
+    }).build();
+    LocalLog log = LocalLog.open(failing);
+    write(log, 0, 5);
+    failSync.set(true);
+    assertThatThrownBy(() -> log.append(key(5), value(5), List.of()).join())
+        .hasCauseInstanceOf(LogFailedException.class);
+    assertThat(log.isWritable()).isFalse();
+    log.close();
+
+    try (LocalLog reopened = LocalLog.open(config(LogConfig.DEFAULT_SEGMENT_BYTES))) {
+      assertRecordsIntact(reopened, 5);
+      write(reopened, 5, 8);
+      assertRecordsIntact(reopened, 8);
+    }
+  }
 }

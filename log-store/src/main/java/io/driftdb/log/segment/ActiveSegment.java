@@ -213,6 +213,18 @@ public final class ActiveSegment {
     return true;
   }
 
+  /**
+   * After a failed write or fsync: cuts the file back to its first {@code bytes} (a batch
+   * boundary the last successful fsync covered) and makes the length durable. The segment takes
+   * no more appends afterwards (the log is failed).
+   */
+  public void cutBackTo(long bytes) throws IOException {
+    channel.truncate(bytes);
+    size = Math.min(size, bytes);
+    allocated = bytes;
+    channel.force(true);
+  }
+
   /** A snapshot of what has been appended so far. */
   public SegmentView view() {
     return new SegmentView(files, nextOffset, size, indexes.maxTimestamp(), indexes.offsetView(),
