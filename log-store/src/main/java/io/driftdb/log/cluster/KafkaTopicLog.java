@@ -31,6 +31,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
@@ -185,6 +187,13 @@ public final class KafkaTopicLog implements SharedLog {
     int bytes = (key == null ? 0 : key.length) + value.length;
     try {
       producer.send(new ProducerRecord<>(partition.topic(), 0, null, key, value, h), (md, e) -> {
+        if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException) {
+          // Refused as a whole, by the client or the broker: nothing was appended, the outcome is
+          // known and the log is as writable as before (like LocalLog's limit).
+          out.completeExceptionally(new IllegalArgumentException("record of " + bytes + " bytes is too large for "
+              + address + ": " + e.getMessage(), e));
+          return;
+        }
         if (e != null) {
           fail(e);
           out.completeExceptionally(new IOException("append to " + address + " failed: " + e.getMessage(), e));

@@ -273,6 +273,7 @@ final class CommandExecutor {
         if (!mat().awaitApplied(seq, 30_000)) {
           throw new SqlError("57014", "timed out waiting for SEQ " + seq + " (applied: " + mat().appliedSeq() + ")");
         }
+        session.readAfter(seq);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SqlError(SqlError.QUERY_CANCELED, "interrupted");
@@ -652,6 +653,10 @@ final class CommandExecutor {
     ColumnDef def = columnDef(id, ac.column(), false);
     ColumnInfo info = ColumnInfo.of(def);
     out.addDdl(Schemas.ddl(DdlKind.ADD_COLUMN).setTableId(t.tableId()).setTableName(s.name()).setColumns(List.of(def)).build());
+    // The default and NOT NULL are applied to the rows of this snapshot only: a row written since
+    // (in cluster mode, also one another node wrote that this node has not applied yet) would keep
+    // no value for the column, so any write to the table since the snapshot is a conflict.
+    out.dependsOn(t.tableId());
     // Existing rows get the default (PostgreSQL semantics), written as new versions in this same transaction.
     Object fill = def.getDefaultExpr() == null ? null : Values.toColumn(newDml().evalDefault(def.getDefaultExpr(), seq), info);
     boolean any = false;

@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CommitPipeline {
   private final EventLog log;
+  private final java.util.function.Supplier<Throwable> applierFailure;
   /** Cluster mode: other nodes append too, the log applier applies, every record is re-checked in log order. */
   private final boolean shared;
   private final Materializer materializer;
@@ -79,6 +80,16 @@ public final class CommitPipeline {
   }
 
   public CommitPipeline(EventLog log, Materializer materializer, EngineListener listener) {
+    this(log, materializer, listener, () -> null);
+  }
+
+  /**
+   * @param applierFailure cluster mode: why this node's log applier stopped, or null while it
+   *     runs; a node that no longer applies the log can neither check nor learn a verdict
+   */
+  public CommitPipeline(EventLog log, Materializer materializer, EngineListener listener,
+                        java.util.function.Supplier<Throwable> applierFailure) {
+    this.applierFailure = applierFailure;
     this.log = log;
     this.shared = log instanceof SharedLog;
     this.materializer = materializer;
@@ -221,6 +232,11 @@ public final class CommitPipeline {
       if (!log.isWritable()) {
         throw new SqlError(SqlError.IO_ERROR, "the shared log is not writable; this node is read-only until restarted");
       }
+      Throwable stopped = applierFailure.get();
+      if (stopped != null) {
+        throw new SqlError(SqlError.IO_ERROR, "this node stopped applying the shared log (" + stopped.getMessage()
+            + "); it is read-only until restarted", stopped);
+      }
       Validated valid = validate(req);
       Map<Long, Set<RowKey>> keys = valid.keys();
       Set<String> tables = ddlTables(req.writes());
@@ -234,12 +250,17 @@ public final class CommitPipeline {
       try {
         appended = f.future().join();
       } catch (CompletionException e) {
+        if (e.getCause() instanceof IllegalArgumentException tooLarge) {
+          // Refused before it was appended (KafkaTopicLog: record too large): nothing to wait for.
+          throw new SqlError("54000", "the transaction is too large for the shared log: " + tooLarge.getMessage(),
+              tooLarge);
+        }
         throw new SqlError(TRANSACTION_RESOLUTION_UNKNOWN, "the outcome of the commit is unknown: "
             + e.getCause().getMessage(), e);
       }
       try {
         while (!materializer.awaitApplied(appended.seq(), 1000)) {
-          if (!log.isWritable() && materializer.appliedSeq() < appended.seq()) {
+          if ((!log.isWritable() || applierFailure.get() != null) && materializer.appliedSeq() < appended.seq()) {
             throw new SqlError(TRANSACTION_RESOLUTION_UNKNOWN, "the commit was appended at SEQ " + appended.seq()
                 + " but this node stopped applying the log");
           }

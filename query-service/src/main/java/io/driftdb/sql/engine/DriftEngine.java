@@ -134,7 +134,8 @@ public final class DriftEngine implements SqlEngine {
     this.snapshots = snapshots;
     this.chain = chain;
     this.snapshotPolicy = new SnapshotPolicy(config.snapshotEveryTransactions(), config.snapshotEveryRowEvents());
-    this.pipeline = new CommitPipeline(log, materializer, config.listener());
+    this.pipeline = new CommitPipeline(log, materializer, config.listener(),
+        applier == null ? () -> null : applier::failure);
     this.snapshotter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "driftdb-snapshotter");
       t.setDaemon(true);
@@ -294,6 +295,14 @@ public final class DriftEngine implements SqlEngine {
     long fromSnapshot = m.appliedSeq();
     long n;
     try {
+      if (log instanceof SharedLog && log.startSeq() > m.appliedSeq() + 1) {
+        // Retention or DeleteRecords removed records this node has not applied: starting from the
+        // log's start would serve a state missing them (or fail on the gap with a riddle).
+        throw new IllegalStateException("the shared log " + config.sharedLog() + " starts at SEQ " + log.startSeq()
+            + " but this node's state ends at SEQ " + m.appliedSeq() + (fromSnapshot >= 0 ? " (its newest snapshot)"
+            : " (no snapshot)") + ": the records in between are gone from the topic; start the node with a "
+            + "snapshot at SEQ " + (log.startSeq() - 1) + " or later in its data directory");
+      }
       n = m.catchUp(log);
     } catch (RuntimeException e) {
       closeQuietly(log);

@@ -50,7 +50,10 @@ final class DriftSession implements SqlSession {
 
   /** An open transaction block. */
   static final class Transaction {
-    final long startSeq;
+    /** The block's snapshot; {@link #readAfter} may move it forward until a statement first read it. */
+    long startSeq;
+    /** Whether a statement of the block has read its snapshot ({@link #readSeq}). */
+    boolean snapshotUsed;
     final String isolation;
     final boolean readOnly;
     WriteSet writes = new WriteSet();
@@ -104,6 +107,7 @@ final class DriftSession implements SqlSession {
   /** The SEQ a statement reads now. */
   long readSeq() {
     if (tx != null && !"read committed".equals(tx.isolation)) {
+      tx.snapshotUsed = true;
       return tx.startSeq;
     }
     return engine.materializer().appliedSeq();
@@ -117,6 +121,17 @@ final class DriftSession implements SqlSession {
   void beginBlock(String isolation, boolean readOnly) {
     String iso = isolation == null ? settings.get("default_transaction_isolation") : isolation;
     tx = new Transaction(engine.materializer().appliedSeq(), iso, readOnly);
+  }
+
+  /**
+   * SET driftdb.read_after = {@code seq}, once {@code seq} is applied: a block whose snapshot no
+   * statement has read yet takes a new one, so its queries see {@code seq} (PostgreSQL takes a
+   * block's snapshot at its first query; a JDBC driver with autocommit off sends BEGIN first).
+   */
+  void readAfter(long seq) {
+    if (tx != null && !tx.snapshotUsed && tx.writes.isEmpty() && tx.startSeq < seq) {
+      tx.startSeq = engine.materializer().appliedSeq();
+    }
   }
 
   void endBlock() {
